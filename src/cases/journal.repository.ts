@@ -1,0 +1,335 @@
+/**
+ * The journal's SQL (rules 4.13–4.14). Registration takes the row lock on the chain head, so
+ * numbers are consecutive across processes and a rolled-back registration gives its number back.
+ */
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../db/database.js';
+import { answerAddresses, chainHeads, entries, entryEvents, reports } from '../db/schema.js';
+import type { Vault } from '../db/vault.js';
+import { SenimError } from '../errors.js';
+import type { Appellant, Channel, Language, Scope } from './appeal.models.js';
+import { ChainWalker, entryHash, eventHash, type ChainFinding } from './journal.chain.js';
+
+export interface NewEntry {
+  receivedAt: Date;
+  channel: Channel;
+  anonymous: boolean;
+  /** ignored when anonymous: an anonymous entry stores no personal data at all (rules 4.14) */
+  appellant: Appellant;
+  /** where to answer an anonymous appeal: kept apart, encrypted, never exported (rules 4.9) */
+  answerAddress: string | null;
+  content: string;
+  language: Language;
+  mixedLanguage: boolean;
+  scope: Scope;
+  category: string | null;
+  evidence: string[];
+  site: string | null;
+  dueDate: string;
+  backlog: boolean;
+}
+
+export interface Registered {
+  number: number;
+  hash: string;
+  /** the data key of the entry's personal data, reused for its messages */
+  keyId: number | null;
+}
+
+export type EntryRow = typeof entries.$inferSelect;
+export type EventRow = typeof entryEvents.$inferSelect;
+
+async function advanceHead(tx: Tx, chain: 'entries' | 'events') {
+  const [head] = await tx
+    .update(chainHeads)
+    .set({ lastNumber: sql`${chainHeads.lastNumber} + 1` })
+    .where(eq(chainHeads.chain, chain))
+    .returning();
+  if (!head)
+    throw new SenimError('journal-head', `The ${chain} chain head is missing: run senim migrate`);
+  return head;
+}
+
+function hasPersonalData(a: Appellant): boolean {
+  return Object.values(a).some((v) => v !== null && v !== '');
+}
+
+/** Registers one entry. Must run inside the caller's transaction (rules 4.14). */
+export async function insertEntry(
+  tx: Tx,
+  vault: Vault,
+  input: NewEntry,
+  now = new Date(),
+): Promise<Registered> {
+  const head = await advanceHead(tx, 'entries');
+  let personal: Buffer | null = null;
+  let keyId: number | null = null;
+  if (!input.anonymous && hasPersonalData(input.appellant)) {
+    const sealed = await vault.seal(tx, JSON.stringify(input.appellant));
+    personal = sealed.ciphertext;
+    keyId = sealed.keyId;
+  }
+  const row = {
+    number: head.lastNumber,
+    receivedAt: input.receivedAt,
+    registeredAt: now,
+    channel: input.channel,
+    anonymous: input.anonymous,
+    personal,
+    keyId,
+    content: input.content,
+    language: input.language,
+    mixedLanguage: input.mixedLanguage,
+    scope: input.scope,
+    category: input.category,
+    evidence: input.evidence,
+    site: input.site,
+    dueDate: input.dueDate,
+    backlog: input.backlog,
+    prevHash: head.lastHash,
+  };
+  const hash = entryHash(row);
+  await tx.insert(entries).values({ ...row, hash });
+  await tx.update(chainHeads).set({ lastHash: hash }).where(eq(chainHeads.chain, 'entries'));
+  if (input.anonymous && input.answerAddress) {
+    const sealed = await vault.seal(tx, input.answerAddress);
+    keyId = sealed.keyId;
+    await tx
+      .insert(answerAddresses)
+      .values({ entryNumber: row.number, address: sealed.ciphertext, keyId: sealed.keyId });
+  }
+  return { number: row.number, hash, keyId };
+}
+
+export type EventKind =
+  | 'triage'
+  | 'extension'
+  | 'closure'
+  | 'follow-up'
+  | 'answer-queued'
+  | 'answer-suppressed'
+  | 'amendment';
+
+/** Appends a record about an entry (design: the present state is derived from entry + records). */
+export async function insertEvent(
+  tx: Tx,
+  entryNumber: number,
+  kind: EventKind,
+  payload: Record<string, unknown>,
+  now = new Date(),
+): Promise<number> {
+  const head = await advanceHead(tx, 'events');
+  const row = {
+    seq: head.lastNumber,
+    entryNumber,
+    kind,
+    payload,
+    createdAt: now,
+    prevHash: head.lastHash,
+  };
+  const hash = eventHash(row);
+  await tx.insert(entryEvents).values({ ...row, hash });
+  await tx.update(chainHeads).set({ lastHash: hash }).where(eq(chainHeads.chain, 'events'));
+  return row.seq;
+}
+
+export async function findEntry(q: Queryable, number: number): Promise<EntryRow | null> {
+  const [row] = await q.select().from(entries).where(eq(entries.number, number));
+  return row ?? null;
+}
+
+export async function eventsOf(q: Queryable, entryNumber: number): Promise<EventRow[]> {
+  return q
+    .select()
+    .from(entryEvents)
+    .where(eq(entryEvents.entryNumber, entryNumber))
+    .orderBy(asc(entryEvents.seq));
+}
+
+export async function journalHead(q: Queryable): Promise<{ number: number; hash: string }> {
+  const [head] = await q.select().from(chainHeads).where(eq(chainHeads.chain, 'entries'));
+  return { number: head?.lastNumber ?? 0, hash: head?.lastHash ?? '' };
+}
+
+/** Decrypts an entry's personal data; null for anonymous entries (or shredded keys). */
+export async function appellantOf(
+  q: Queryable,
+  vault: Vault,
+  entry: EntryRow,
+): Promise<Appellant | null> {
+  if (!entry.personal || entry.keyId === null) return null;
+  return vault.openJson<Appellant>(q, entry.keyId, entry.personal);
+}
+
+/** The address an answer goes to: the reply address, or the anonymous entry's kept-apart one. */
+export async function answerAddressOf(
+  q: Queryable,
+  vault: Vault,
+  entry: EntryRow,
+): Promise<string | null> {
+  if (entry.anonymous) {
+    const [row] = await q
+      .select()
+      .from(answerAddresses)
+      .where(eq(answerAddresses.entryNumber, entry.number));
+    return row ? (await vault.open(q, row.keyId, row.address)).toString('utf8') : null;
+  }
+  const appellant = await appellantOf(q, vault, entry);
+  const reply = appellant?.replyAddress ?? null;
+  return reply && reply.includes('@') ? reply : null;
+}
+
+const PAGE = 5000;
+
+/** Streams entries in number order, a page at a time (exports and verify over a large journal). */
+export async function* allEntries(
+  q: Queryable,
+  filter: { from?: Date; to?: Date } = {},
+): AsyncGenerator<EntryRow> {
+  let after = 0;
+  for (;;) {
+    const conditions = [gt(entries.number, after)];
+    if (filter.from) conditions.push(sql`${entries.receivedAt} >= ${filter.from}`);
+    if (filter.to) conditions.push(sql`${entries.receivedAt} < ${filter.to}`);
+    const page = await q
+      .select()
+      .from(entries)
+      .where(and(...conditions))
+      .orderBy(asc(entries.number))
+      .limit(PAGE);
+    for (const row of page) yield row;
+    const last = page.at(-1);
+    if (!last || page.length < PAGE) return;
+    after = last.number;
+  }
+}
+
+async function* allEvents(q: Queryable): AsyncGenerator<EventRow> {
+  let after = 0;
+  for (;;) {
+    const page = await q
+      .select()
+      .from(entryEvents)
+      .where(gt(entryEvents.seq, after))
+      .orderBy(asc(entryEvents.seq))
+      .limit(PAGE);
+    for (const row of page) yield row;
+    const last = page.at(-1);
+    if (!last || page.length < PAGE) return;
+    after = last.seq;
+  }
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  entries: number;
+  events: number;
+  head: { number: number; hash: string };
+  /** first bad registration number (or event seq when `in` is 'events') */
+  firstBad: number | null;
+  in: 'entries' | 'events' | null;
+  problem: string | null;
+}
+
+/**
+ * `senim journal verify` (rules 4.14; design: truncation is detectable): numbering, the hash
+ * chains, the chain heads, and every head already sent out in a digest or report.
+ */
+export async function verifyJournal(q: Queryable): Promise<VerifyReport> {
+  const entryWalk = new ChainWalker('entry');
+  const numbers = new Map<number, string>();
+  const sentHeads = await q
+    .select({ number: reports.headNumber, hash: reports.headHash })
+    .from(reports);
+  const wanted = new Set(sentHeads.map((h) => h.number));
+  for await (const row of allEntries(q)) {
+    if (wanted.has(row.number)) numbers.set(row.number, row.hash);
+    if (
+      !entryWalk.push({
+        number: row.number,
+        prevHash: row.prevHash,
+        hash: row.hash,
+        computed: entryHash(row),
+      })
+    )
+      break;
+  }
+  const eventWalk = new ChainWalker('record');
+  for await (const row of allEvents(q)) {
+    if (
+      !eventWalk.push({
+        number: row.seq,
+        prevHash: row.prevHash,
+        hash: row.hash,
+        computed: eventHash(row),
+      })
+    )
+      break;
+  }
+  const lastEventFinding: ChainFinding = eventWalk.result();
+  const entryFinding = entryWalk.result();
+  const head = await journalHead(q);
+  const [eventHead] = await q.select().from(chainHeads).where(eq(chainHeads.chain, 'events'));
+  const base = { head, entries: 0, events: 0 };
+
+  if (!entryFinding.ok) {
+    return {
+      ...base,
+      ok: false,
+      firstBad: entryFinding.firstBad,
+      in: 'entries',
+      problem: entryFinding.problem,
+    };
+  }
+  base.entries = entryFinding.count;
+  if (head.number !== entryFinding.count || head.hash !== entryFinding.lastHash) {
+    const firstBad = Math.min(head.number, entryFinding.count) + 1;
+    return {
+      ...base,
+      ok: false,
+      firstBad,
+      in: 'entries',
+      problem: `the journal holds ${entryFinding.count} entries but its head records ${head.number}: entries were cut or added outside Senim`,
+    };
+  }
+  for (const sent of sentHeads.sort((a, b) => a.number - b.number)) {
+    if (sent.number === 0) continue;
+    const hash = numbers.get(sent.number);
+    if (hash !== sent.hash) {
+      return {
+        ...base,
+        ok: false,
+        firstBad: sent.number,
+        in: 'entries',
+        problem:
+          hash === undefined
+            ? `entry ${sent.number}, reported as the journal's head in a sent report, is missing: the journal was truncated`
+            : `entry ${sent.number} differs from the head sent in a report: the journal was rewritten`,
+      };
+    }
+  }
+  if (!lastEventFinding.ok) {
+    return {
+      ...base,
+      ok: false,
+      firstBad: lastEventFinding.firstBad,
+      in: 'events',
+      problem: lastEventFinding.problem,
+    };
+  }
+  base.events = lastEventFinding.count;
+  if (
+    eventHead &&
+    (eventHead.lastNumber !== lastEventFinding.count ||
+      eventHead.lastHash !== lastEventFinding.lastHash)
+  ) {
+    return {
+      ...base,
+      ok: false,
+      firstBad: Math.min(eventHead.lastNumber, lastEventFinding.count) + 1,
+      in: 'events',
+      problem: 'the records of the journal were cut or added outside Senim',
+    };
+  }
+  return { ...base, ok: true, firstBad: null, in: null, problem: null };
+}

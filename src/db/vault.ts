@@ -1,0 +1,167 @@
+/**
+ * Encryption at rest for personal data and raw mail (design: confidentiality). Envelope scheme:
+ * every sealed value gets its own random data key, stored wrapped by the master key in `data_keys`,
+ * so a single appeal can later be crypto-shredded by deleting its key (design: retention).
+ * Format of a sealed value: 0x01 | iv (12) | tag (16) | AES-256-GCM ciphertext.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { eq, inArray } from 'drizzle-orm';
+import { SenimError } from '../errors.js';
+import type { Queryable } from './database.js';
+import { dataKeys, secrets } from './schema.js';
+
+const VERSION = 1;
+/** Unwrapped data keys kept in memory; bounded so a long export does not grow without limit. */
+const KEY_CACHE_SIZE = 20_000;
+
+export function encrypt(key: Buffer, plaintext: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+}
+
+export function decrypt(key: Buffer, sealed: Buffer): Buffer {
+  if (sealed[0] !== VERSION || sealed.length < 29) {
+    throw new SenimError('vault-format', 'Encrypted value has an unknown format');
+  }
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13));
+  decipher.setAuthTag(sealed.subarray(13, 29));
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]);
+  } catch (error) {
+    throw new SenimError(
+      'vault-key',
+      'Cannot decrypt: the encryption key does not match the one the data was written with',
+      'operational',
+      { cause: error },
+    );
+  }
+}
+
+export const KEY_FILE = 'encryption.key';
+
+/**
+ * The master key: from configuration, or (embedded mode only) generated once into the data
+ * directory with owner-only permissions. Back this file up with the database (README).
+ */
+export function loadMasterKey(configured: Buffer | null, dataDir: string): Buffer {
+  if (configured) return configured;
+  const file = path.join(dataDir, KEY_FILE);
+  if (existsSync(file)) {
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) {
+      throw new SenimError('vault-key', `${file} does not hold a 32-byte base64 key`);
+    }
+    return key;
+  }
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+export interface Sealed {
+  keyId: number;
+  ciphertext: Buffer;
+}
+
+export class Vault {
+  private readonly unwrapped = new Map<number, Buffer>();
+  private readonly indexKey: Buffer;
+
+  constructor(private readonly master: Buffer) {
+    this.indexKey = createHmac('sha256', master).update('senim:blind-index').digest();
+  }
+
+  /** Seals a value under a fresh data key (one key per appeal/message: shreddable alone). */
+  async seal(q: Queryable, plaintext: Buffer | string): Promise<Sealed> {
+    const dataKey = randomBytes(32);
+    const [row] = await q
+      .insert(dataKeys)
+      .values({ wrapped: encrypt(this.master, dataKey) })
+      .returning({ id: dataKeys.id });
+    if (!row) throw new SenimError('vault-key', 'Could not store a data key');
+    this.remember(row.id, dataKey);
+    return { keyId: row.id, ciphertext: encrypt(dataKey, Buffer.from(plaintext)) };
+  }
+
+  /** Seals under an existing data key (several values of one appeal share its key). */
+  async sealWith(q: Queryable, keyId: number, plaintext: Buffer | string): Promise<Buffer> {
+    return encrypt(await this.dataKey(q, keyId), Buffer.from(plaintext));
+  }
+
+  async open(q: Queryable, keyId: number, ciphertext: Buffer): Promise<Buffer> {
+    return decrypt(await this.dataKey(q, keyId), ciphertext);
+  }
+
+  async openJson<T>(q: Queryable, keyId: number, ciphertext: Buffer): Promise<T> {
+    return JSON.parse((await this.open(q, keyId, ciphertext)).toString('utf8')) as T;
+  }
+
+  /** Loads many data keys in one round trip (exports). Missing (shredded) keys are skipped. */
+  async preload(q: Queryable, keyIds: number[]): Promise<void> {
+    const wanted = [...new Set(keyIds)].filter((id) => !this.unwrapped.has(id));
+    for (let i = 0; i < wanted.length; i += 1000) {
+      const found = await q
+        .select()
+        .from(dataKeys)
+        .where(inArray(dataKeys.id, wanted.slice(i, i + 1000)));
+      for (const row of found) this.remember(row.id, decrypt(this.master, row.wrapped));
+    }
+  }
+
+  /** Keyed hash of a value (e.g. a recipient address) for lookups without storing it in clear. */
+  blindIndex(value: string): string {
+    return createHmac('sha256', this.indexKey).update(value.trim().toLowerCase()).digest('hex');
+  }
+
+  /**
+   * Checks that the master key is the one this database was written with, recording a check value
+   * on first use. A wrong key is found at start-up, not when an appeal is opened.
+   */
+  async checkMasterKey(q: Queryable): Promise<void> {
+    const check = Buffer.from('senim-master-key-check');
+    const [row] = await q.select().from(secrets).where(eq(secrets.name, 'master-key-check'));
+    if (!row) {
+      await q
+        .insert(secrets)
+        .values({
+          name: 'master-key-check',
+          value: encrypt(this.master, check),
+          keyId: 0,
+          updatedAt: new Date(),
+        })
+        .onConflictDoNothing();
+      return;
+    }
+    try {
+      decrypt(this.master, row.value);
+    } catch (error) {
+      throw new SenimError(
+        'vault-key',
+        'The encryption key (SENIM_ENCRYPTION_KEY or the data directory key file) is not the key this journal was written with',
+        'operational',
+        { cause: error },
+      );
+    }
+  }
+
+  private async dataKey(q: Queryable, keyId: number): Promise<Buffer> {
+    const cached = this.unwrapped.get(keyId);
+    if (cached) return cached;
+    const [row] = await q.select().from(dataKeys).where(eq(dataKeys.id, keyId));
+    if (!row)
+      throw new SenimError('vault-shredded', `Data key ${keyId} no longer exists (shredded)`);
+    const key = decrypt(this.master, row.wrapped);
+    this.remember(keyId, key);
+    return key;
+  }
+
+  private remember(keyId: number, key: Buffer): void {
+    if (this.unwrapped.size >= KEY_CACHE_SIZE) this.unwrapped.clear();
+    this.unwrapped.set(keyId, key);
+  }
+}
