@@ -1,0 +1,126 @@
+/**
+ * Charset detection for bytes whose charset was not declared (old clients: The Bat!, Outlook
+ * Express) or was declared wrongly, and the aliases mail uses for the Kazakh code page.
+ *
+ * Only the charsets Kazakhstan mail actually comes in are candidates: UTF-8 first (it validates),
+ * then windows-1251, KOI8-R and KZ-1048. chardet was tried and rejected for this: on short strings
+ * (a name, a subject: the raw 8-bit header case) it answers Shift_JIS or Big5.
+ */
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+
+export type DetectedCharset = 'utf-8' | 'windows-1251' | 'koi8-r' | 'rk1048';
+
+const CYRILLIC_CANDIDATES: readonly DetectedCharset[] = ['windows-1251', 'koi8-r', 'rk1048'];
+
+/**
+ * KZ-1048 (STRK1048-2002) is the Kazakh variant of cp1251. iconv-lite knows it as 'rk1048' only;
+ * mailparser falls back to UTF-8 (mojibake) for the names mail clients write.
+ */
+const CHARSET_ALIASES: Readonly<Record<string, string>> = {
+  kz1048: 'rk1048',
+  strk10482002: 'rk1048',
+  cp1048: 'rk1048',
+  windows1048: 'rk1048',
+  xcp1251: 'windows-1251',
+  xmaccyrillic: 'maccyrillic',
+};
+
+function charsetKey(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** The name iconv-lite understands for a declared charset, or `null` when it knows none. */
+export function normalizeCharset(declared: string): string | null {
+  const trimmed = declared.trim().replace(/^["']|["']$/g, '');
+  if (!trimmed) return null;
+  const alias = CHARSET_ALIASES[charsetKey(trimmed)];
+  if (alias) return alias;
+  return iconv.encodingExists(trimmed) ? trimmed.toLowerCase() : null;
+}
+
+/** True for the charset names that mean "UTF-8 or its ASCII subset". */
+export function isUtf8Family(charset: string): boolean {
+  return ['utf8', 'usascii', 'ascii', 'utf8mb4'].includes(charsetKey(charset));
+}
+
+export function hasHighBytes(bytes: Uint8Array): boolean {
+  for (const byte of bytes) if (byte >= 0x80) return true;
+  return false;
+}
+
+// Russian letter frequency order; the first ten score double, the rare tail half.
+const FREQUENT = new Set('оеаинтсрвл');
+const COMMON = new Set('кмдпуяыьгзбчйхжшюц');
+const KAZAKH = new Set('әғқңөұүһі');
+// letters of cp1251's 0x80–0xBF range that Kazakh (or Russian) text never has: their presence
+// means the bytes were KZ-1048 (or not windows-1251 at all)
+const FOREIGN_CYRILLIC = new Set('ђѓљњќћџўјѕЂЃЉЊЌЋЏЎЈЅ');
+
+function letterWeight(lower: string): number {
+  if (FREQUENT.has(lower)) return 2;
+  if (COMMON.has(lower) || KAZAKH.has(lower)) return 1;
+  return 0.5;
+}
+
+function isCyrillicLetter(ch: string): boolean {
+  const code = ch.codePointAt(0) ?? 0;
+  return code >= 0x0400 && code <= 0x04ff;
+}
+
+/**
+ * How much a decoded string looks like Russian/Kazakh prose. Exported for tests. The case pattern
+ * is what tells KOI8-R from cp1251 (their lower- and uppercase halves are swapped): real text is
+ * mostly lowercase, with capitals only at word starts.
+ */
+export function cyrillicScore(text: string): number {
+  let score = 0;
+  let previous = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (FOREIGN_CYRILLIC.has(ch)) {
+      score -= 3;
+    } else if (isCyrillicLetter(ch)) {
+      const lower = ch.toLowerCase();
+      const upper = ch !== lower;
+      score += letterWeight(lower);
+      const previousLower = isCyrillicLetter(previous) && previous === previous.toLowerCase();
+      if (upper && previousLower) score -= 4;
+    } else if (code >= 0x2500 && code <= 0x25ff) {
+      // box drawing: KOI8-R's 0x80–0xBF, never in a letter
+      score -= 3;
+    } else if (code >= 0x80 && code < 0xa0) {
+      score -= 3;
+    }
+    previous = ch;
+  }
+  return score;
+}
+
+/**
+ * The most likely charset of bytes that carry no declaration. `hint` (a charset declared elsewhere
+ * in the same message) wins ties. Returns `null` for pure ASCII.
+ */
+export function detectCharset(bytes: Uint8Array, hint?: string | null): DetectedCharset | null {
+  if (!hasHighBytes(bytes)) return null;
+  if (isUtf8(bytes)) return 'utf-8';
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hinted = hint ? normalizeCharset(hint) : null;
+  let best: DetectedCharset = 'windows-1251';
+  let bestScore = -Infinity;
+  for (const candidate of CYRILLIC_CANDIDATES) {
+    const bonus = candidate === hinted ? 1 : 0;
+    const score = cyrillicScore(iconv.decode(buffer, candidate)) + bonus;
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Decodes bytes in a charset iconv-lite knows (callers normalise first); UTF-8 otherwise. */
+export function decodeBytes(bytes: Buffer, charset: string): string {
+  const name = normalizeCharset(charset) ?? 'utf-8';
+  return iconv.decode(bytes, name);
+}

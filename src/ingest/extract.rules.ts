@@ -1,0 +1,331 @@
+/**
+ * Pattern data for reading the journal's columns out of a letter (rules 4.14 c, d; Appendix 1).
+ * Kazakh, Russian and English. The logic that uses them is in extract.ts.
+ * All patterns are matched against single lines unless said otherwise.
+ */
+
+// ---------------------------------------------------------------- quoted history and signatures
+
+/** A line where quoted or forwarded history starts: everything from it on is not the writer's. */
+export const HISTORY_START: readonly RegExp[] = [
+  /^-{2,}\s*(?:original message|исходное сообщение|бастапқы хабарлама)\s*-{2,}\s*$/iu,
+  /^-{2,}\s*(?:forwarded message|пересылаемое сообщение|пересланное сообщение|жіберілген хабарлама|қайта жіберілген хабарлама)\s*-{2,}\s*$/iu,
+  /^(?:begin forwarded message|начало пересылаемого сообщения):?\s*$/iu,
+  /^_{10,}\s*$/u, // Outlook puts a rule of underscores above the From:/Sent: block
+  /^on\s.{3,200}\bwrote:\s*$/iu,
+  /^.{3,200}\s(?:пишет|написал|написала|написал\(а\)|жазды|жазған):\s*$/iu,
+];
+
+/** Forwarded (not replied) history: its body may stand in for the content when nothing else is said. */
+export const FORWARD_START =
+  /^(?:-{2,}\s*(?:forwarded message|пересылаемое сообщение|пересланное сообщение|жіберілген хабарлама|қайта жіберілген хабарлама)\s*-{2,}|begin forwarded message:?|начало пересылаемого сообщения:?)\s*$/iu;
+
+/** An "On … wrote:" split over two lines by a mail client. */
+export const WROTE_CONTINUATION =
+  /^.{0,120}\b(?:wrote|пишет|написал\(а\)|написала|написал|жазды):\s*$/iu;
+export const WROTE_OPENING = /^(?:on|в)\s.{3,200}$/iu;
+
+/** Outlook's header block of a quoted message: a From: line followed closely by Sent:/Date:/To:. */
+export const HEADER_FROM = /^\*?(?:from|от|кімнен|кимнен)\*?\s*:\s*\S/iu;
+export const HEADER_NEXT =
+  /^\*?(?:sent|date|to|subject|cc|отправлено|дата|кому|тема|копия|жіберілді|кімге|тақырып)\*?\s*:/iu;
+
+/** A quoted line. */
+export const QUOTED_LINE = /^\s*>/u;
+
+/** The conventional signature delimiter "-- ". */
+export const SIGNATURE_DELIMITER = /^--\s*$/u;
+
+/** A sign-off; group 1 is what follows on the same line (often the name). */
+export const SIGN_OFF =
+  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|заранее спасибо|заранее благодарю|спасибо|благодарю|құрметпен|курметпен|ізгі ниетпен|рахмет|алдын ала рахмет|best regards|kind regards|warm regards|regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|thank you|thanks|many thanks|cheers)\b[\s,.!:;—–-]*(.*)$/iu;
+
+/** Lines that mail apps add; not the writer's words. */
+export const DEVICE_LINE: readonly RegExp[] = [
+  /^(?:отправлено|отправлено с|sent from|sent with|get outlook for|download outlook for)\b.{0,80}$/iu,
+  /^.{0,40}(?:жіберілді|арқылы жіберілді)\.?$/iu,
+  /^(?:этот e-?mail|this e-?mail|this message).{0,60}(?:virus|антивирус|confidential|конфиденциальн).*$/iu,
+];
+
+// ---------------------------------------------------------------- column 3: the name
+
+/** Labelled name; group 1 is the name. */
+export const NAME_LABEL =
+  /(?:^|[\s(])(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name)\s*[:\-–—]\s*([^\n,;()]+)/iu;
+
+/** A self-introduction; group 1 is the name. */
+export const NAME_INTRO: readonly RegExp[] = [
+  /(?:меня зовут|моё имя|мое имя|менің атым|менің есімім|менің аты-жөнім|менин атым|my name is|this is)\s+([^\n,;.()!?]+)/iu,
+  /(?:^|[.!?]\s+)(?:я|мен|i)\s*,\s*([^\n,;()]+?)\s*,/u,
+];
+
+/** Courtesy titles dropped from a name. */
+export const NAME_TITLES =
+  /^(?:(?:mr|mrs|ms|miss|dr|prof|sir|г-н|г-жа|господин|госпожа|гражданин|гражданка|уважаемый|уважаемая)\.?\s+)+|\s+(?:мырза|ханым)$/iu;
+
+/** Words that make a "name" not a person's name (roles, companies, mailboxes, sign-offs). */
+export const NOT_A_NAME_WORDS: ReadonlySet<string> = new Set([
+  'ombudsman',
+  'омбудсмен',
+  'омбудсман',
+  'admin',
+  'administrator',
+  'info',
+  'support',
+  'noreply',
+  'no-reply',
+  'mailer-daemon',
+  'postmaster',
+  'office',
+  'team',
+  'service',
+  'services',
+  'company',
+  'group',
+  'bank',
+  'department',
+  'hr',
+  'mail',
+  'user',
+  'director',
+  'manager',
+  'engineer',
+  'accountant',
+  'директор',
+  'менеджер',
+  'инженер',
+  'бухгалтер',
+  'начальник',
+  'мастер',
+  'отдел',
+  'служба',
+  'бухгалтерия',
+  'канцелярия',
+  'приемная',
+  'приёмная',
+  'администрация',
+  'компания',
+  'басшы',
+  'бөлім',
+  'бастығы',
+  'спасибо',
+  'благодарю',
+  'рахмет',
+  'thanks',
+  'regards',
+  'здравствуйте',
+  'hello',
+  'dear',
+  'житель',
+  'жители',
+  'работник',
+  'сотрудник',
+  'аноним',
+  'anonymous',
+  'жасырын',
+  'тел',
+  'phone',
+  'mobile',
+  'алматы',
+  'almaty',
+  'астана',
+]);
+
+/** One word of a name: Кириллица/Latin with hyphen or apostrophe, or an initial ("И." / "И.И."). */
+export const NAME_WORD =
+  /^(?:\p{Lu}[\p{Ll}\p{M}]+(?:[-'’]\p{Lu}?[\p{Ll}\p{M}]+)*|(?:\p{Lu}\.\s?){1,2})$/u;
+
+// ---------------------------------------------------------------- column 6: legal entities
+
+/** Abbreviated legal forms, as written → normalised. */
+export const LEGAL_FORM_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  тоо: 'ТОО',
+  жшс: 'ЖШС',
+  ао: 'АО',
+  ақ: 'АҚ',
+  ак: 'АҚ',
+  нао: 'НАО',
+  ұақ: 'ҰАҚ',
+  иап: 'ИП',
+  ип: 'ИП',
+  жк: 'ЖК',
+  пк: 'ПК',
+  өк: 'ӨК',
+  гу: 'ГУ',
+  мм: 'ММ',
+  кгу: 'КГУ',
+  ргу: 'РГУ',
+  кгп: 'КГП',
+  ркп: 'РКП',
+  ргп: 'РГП',
+  гкп: 'ГКП',
+  ркк: 'РКК',
+  мкк: 'МКК',
+  шжқ: 'ШЖҚ',
+  оо: 'ОО',
+  қб: 'ҚБ',
+  чу: 'ЧУ',
+  жм: 'ЖМ',
+  ооо: 'ООО',
+  llp: 'LLP',
+  jsc: 'JSC',
+  llc: 'LLC',
+  ltd: 'Ltd',
+  inc: 'Inc',
+  plc: 'PLC',
+  gmbh: 'GmbH',
+};
+
+/** Spelled-out legal forms → normalised abbreviation. */
+export const LEGAL_FORM_LONG: readonly [RegExp, string][] = [
+  [/товарищество\s+с\s+ограниченной\s+ответственностью/iu, 'ТОО'],
+  [/жауапкершілігі\s+шектеулі\s+серіктестік/iu, 'ЖШС'],
+  [/акционерное\s+общество/iu, 'АО'],
+  [/акционерлік\s+қоғам/iu, 'АҚ'],
+  [/индивидуальный\s+предприниматель/iu, 'ИП'],
+  [/жеке\s+кәсіпкер/iu, 'ЖК'],
+  [/производственный\s+кооператив/iu, 'ПК'],
+  [/государственное\s+учреждение/iu, 'ГУ'],
+  [/мемлекеттік\s+мекеме/iu, 'ММ'],
+  [/limited\s+liability\s+partnership/iu, 'LLP'],
+  [/limited\s+liability\s+company/iu, 'LLC'],
+  [/joint[\s-]+stock\s+company/iu, 'JSC'],
+];
+
+/** Forms written after the name in English ("Almaty Service LLP") and Kazakh ("«Алматы Сервис» ЖШС"). */
+export const LEGAL_FORMS_AFTER_NAME: ReadonlySet<string> = new Set([
+  'LLP',
+  'JSC',
+  'LLC',
+  'Ltd',
+  'Inc',
+  'PLC',
+  'GmbH',
+  'ЖШС',
+  'АҚ',
+  'ЖК',
+  'ММ',
+  'ҚБ',
+  'ӨК',
+  'ШЖҚ',
+]);
+
+/**
+ * Phrases showing that the writer speaks for an organisation (not just names one in the
+ * complaint). Matched on the whole text; the organisation is looked for right after.
+ */
+export const REPRESENTS_ORGANISATION =
+  /(?:от имени|в лице|являюсь\s+(?:директором|представителем|руководителем|сотрудником|учредителем)|представляю(?:щий|щая)?|представитель|мы,|on behalf of|i represent|representing|director of|атынан|өкілі|директоры(?:мын)?|басшысы(?:мын)?)\s*/giu;
+
+// ---------------------------------------------------------------- column 4: address
+
+/** Labels or phrases introducing the writer's own (home) address; the address follows. */
+export const HOME_ADDRESS_CUE =
+  /(?:адрес\s+проживания|домашний\s+адрес|место\s+жительства|проживаю(?:щий|щая)?\s+по\s+адресу|проживаю|живу\s+по\s+адресу|живу|мой\s+адрес|адрес|тұратын\s+мекенжайым|мекенжайым|мекенжайы|мекен-жайым|мекенжай|тұрамын|home\s+address|address|i\s+live\s+at)\s*[:\-–—]?\s*/giu;
+
+/** Markers of a street address (a line with one of these and a digit looks like an address). */
+export const ADDRESS_MARKER =
+  /(?:^|[\s,(])(?:г\.|город|ул\.|улица|пр\.|пр-т|проспект|мкр\.?|микрорайон|пер\.|переулок|бул\.|бульвар|д\.|дом|кв\.|квартира|пос\.|с\.|обл\.|область|қ\.|қаласы|к-сі|көшесі|көш\.|даңғылы|даң\.|ш\/а|шағын\s*аудан\p{L}*|ықшам\s*аудан\p{L}*|пәтер|үй|street|st\.|avenue|ave\.?|road|rd\.|apt\.?|apartment|microdistrict|mkr\.?|city)(?=$|[\s,.\d])/iu;
+
+/** Abbreviations that end with a period inside an address (so the period ends no sentence). */
+export const ADDRESS_ABBREVIATIONS: ReadonlySet<string> = new Set([
+  'г',
+  'гор',
+  'ул',
+  'пр',
+  'мкр',
+  'пер',
+  'бул',
+  'д',
+  'кв',
+  'корп',
+  'стр',
+  'пос',
+  'с',
+  'п',
+  'обл',
+  'р-н',
+  'р',
+  'н',
+  'қ',
+  'көш',
+  'даң',
+  'ш',
+  'а',
+  'st',
+  'ave',
+  'rd',
+  'apt',
+  'blvd',
+  'no',
+  'mkr',
+  'кор',
+  'эт',
+  'оф',
+]);
+
+// ---------------------------------------------------------------- column 7: reply address
+
+/** An explicit request for where to send the reply; the address follows. */
+export const REPLY_ADDRESS_CUE: readonly RegExp[] = [
+  /(?:ответ|ответ на обращение|ответ на жалобу)\s+(?:прошу\s+)?(?:направить|прислать|отправить|выслать)\s+(?:мне\s+)?(?:по\s+(?:почтовому\s+)?адресу|на\s+(?:почтовый\s+)?адрес|на\s+(?:электронную\s+)?почту|на\s+e-?mail)\s*[:\-–—]?\s*/iu,
+  /(?:прошу\s+)?(?:направить|прислать|отправить|выслать)\s+(?:мне\s+)?ответ\s+(?:по\s+(?:почтовому\s+)?адресу|на\s+(?:почтовый\s+)?адрес|на\s+(?:электронную\s+)?почту|на\s+e-?mail)\s*[:\-–—]?\s*/iu,
+  /(?:адрес\s+для\s+(?:ответа|корреспонденции|переписки)|почтовый\s+адрес\s+для\s+ответа)\s*[:\-–—]?\s*/iu,
+  /(?:please\s+)?(?:send|mail|post)\s+(?:the|your|a)?\s*(?:reply|answer|response)\s+to\s*[:\-–—]?\s*/iu,
+  /(?:reply|postal)\s+address(?:\s+for\s+(?:the\s+)?(?:reply|answer|response))?\s*[:\-–—]\s*/iu,
+  /жауап(?:ты)?\s+(?:мына\s+)?/iu, // «жауапты … мекенжайына жіберуіңізді сұраймын»: handled in code
+];
+
+/** Kazakh order: the address sits between «жауапты» and «мекенжайына/поштасына жіберу…». */
+export const REPLY_ADDRESS_KK =
+  /жауап(?:ты)?\s+(?:мына\s+)?(.{5,200}?)\s+(?:мекен-?жайына|мекенжайға|поштасына|поштаға|электрондық\s+поштаға|адресіне)\s+жіберу/iu;
+export const REPLY_ADDRESS_KK_LABEL =
+  /(?:жауап\s+(?:беру|жіберу)\s+үшін\s+мекенжай|жауапқа\s+арналған\s+мекенжай)\s*[:\-–—]?\s*/iu;
+
+// ---------------------------------------------------------------- anonymity (rules 4.14: column c stays empty)
+
+/** Explicit requests for anonymity. Matched on the whole text, lower-cased. */
+export const ANONYMITY_REQUEST: readonly RegExp[] = [
+  // ru
+  /прошу\s+не\s+(?:указывать|называть|раскрывать|разглашать|публиковать|сообщать)\s+(?:мо[её]|мою|мои|моих|мое|моего)?\s*(?:имя|имени|фио|ф\.и\.о\.|фамилию|личность|данные|персональные\s+данные)/u,
+  /не\s+(?:указывайте|называйте|раскрывайте|разглашайте|публикуйте|сообщайте)\s+(?:мо[её]|мою|мои|моих|мое|моего)?\s*(?:имя|фио|фамилию|личность|данные)/u,
+  /без\s+указания\s+(?:моего\s+|моей\s+|моих\s+)?(?:имени|фио|ф\.и\.о\.|фамилии|личности|данных|персональных\s+данных)/u,
+  /(?:прошу\s+)?(?:сохранить|соблюсти)\s+(?:мою\s+)?анонимность/u,
+  /(?:пишу|обращаюсь|сообщаю|направляю|отправляю)\s+(?:это\s+)?(?:\p{L}+\s+)?анонимно/u,
+  /(?:хочу|желаю|прошу|предпочитаю)\s+(?:остаться|оставаться|быть)\s+анонимн\p{L}*/u,
+  /не\s+хочу\s+(?:называть\s+сво[её]\s+имя|представляться|указывать\s+сво[её]\s+имя)/u,
+  /(?:^|[^\p{L}])(?:анонимно|анонимное\s+(?:обращение|сообщение|письмо)|анонимная\s+жалоба|анонимное|анонимный|аноним)(?=[^\p{L}]|$)/u,
+  // kk
+  /(?:атымды|есімімді|аты-жөнімді|аты-жөнiмдi|аты жөнімді)\s+(?:\p{L}+\s+)?(?:жарияламау\p{L}*|көрсетпеу\p{L}*|атамау\p{L}*|ашпау\p{L}*|жасыру\p{L}*|жасырын)/u,
+  /жасырын\s+(?:түрде|қалғым|қалуымды|қалу\p{L}*|болу\p{L}*|өтініш|хабарлама|жазып)/u,
+  /(?:^|[^\p{L}])(?:анонимді|анонимдік|анонимдi)(?=[^\p{L}]|$)/u,
+  // en
+  /(?:keep|leave)\s+my\s+(?:name|identity)\s+(?:confidential|secret|private|hidden|out\s+of\s+(?:it|this|the\s+\p{L}+))/u,
+  /(?:do\s+not|don['’]t|please\s+don['’]t|please\s+do\s+not)\s+(?:reveal|disclose|share|publish|mention|use|record)\s+my\s+(?:name|identity|details|personal\s+data)/u,
+  /without\s+(?:revealing|disclosing|giving|mentioning|recording)\s+my\s+(?:name|identity)/u,
+  /(?:withhold|not\s+(?:to\s+)?disclose)\s+my\s+(?:name|identity)/u,
+  /(?:remain|stay|be\s+kept)\s+anonymous/u,
+  /(?:^|[^\p{L}])(?:anonymously|anonymous|anonymity)(?=[^\p{L}]|$)/u,
+];
+
+/** Negations in the few words before a request: "not anonymous", «не анонимно». */
+export const ANONYMITY_NEGATION_BEFORE =
+  /(?:(?:^|[^\p{L}])(?:не|нет|not|no|isn['’]t|aren['’]t|никакого|никакой)\s+(?:\p{L}+\s+)?|no\s+need\s+(?:to|for)\s+(?:\p{L}+\s+){0,2}|нет\s+необходимости\s+(?:\p{L}+\s+){0,2}|не\s+нужно\s+(?:\p{L}+\s+){0,2}|not\s+(?:an?\s+)?)$/u;
+
+/** Negations right after a request: «жасырын емес», «анонимно не нужно», "anonymous is not needed". */
+export const ANONYMITY_NEGATION_AFTER =
+  /^\s*(?:емес|қажет\s+емес|керек\s+емес|не\s+нужн\p{L}*|не\s+требуется|не\s+прошу|is\s+not\s+(?:needed|necessary|required)|not\s+needed|не\s+рассматрива\p{L}*|are\s+not\s+(?:accepted|considered))/u;
+
+/** Generic talk about anonymity that is no request: "anonymous letters", «анонимные жалобы». */
+export const ANONYMITY_GENERIC =
+  /^(?:анонимн(?:ые|ых|ым|ыми)\s|anonymous\s+(?:letters|complaints|reports|appeals|calls|messages|hotline|line)|анонимдік\s+кепіл|anonymity\s+(?:is|will\s+be)\s+guaranteed)/u;
+
+// ---------------------------------------------------------------- content
+
+/** The trust line's own number (rules 4.4): never taken for the writer's phone. */
+export const OWN_PHONES: ReadonlySet<string> = new Set(['+77272277080']);
+
+export const NO_TEXT_PLACEHOLDER = '(no text)';
+export const ELLIPSIS = '…';
+/** Put in the content in place of the name, phone and e-mail of an anonymous writer. */
+export const REDACTED = '[***]';

@@ -1,0 +1,203 @@
+/**
+ * A pass over the MIME tree before mailparser sees it, with mailsplit (mailparser's own splitter):
+ * it gives undeclared or mislabelled 8-bit text a charset, re-encodes raw 8-bit header bytes as
+ * UTF-8, and notes structural problems. Everything else passes through byte for byte, streamed:
+ * only the first SAMPLE_BYTES of a text part whose charset is in doubt are held back.
+ */
+import { isUtf8 } from 'node:buffer';
+import { Transform, type TransformCallback } from 'node:stream';
+import iconv from 'iconv-lite';
+import type { MimeNode, MessageChunk, SplitterChunk } from '@zone-eu/mailsplit';
+import {
+  detectCharset,
+  hasHighBytes,
+  isUtf8Family,
+  normalizeCharset,
+  type DetectedCharset,
+} from './charset.js';
+import { PROBLEM } from './mail.models.js';
+
+const SAMPLE_BYTES = 64 * 1024;
+/** Deeper than this counts as abuse, not mail (a real forward chain is a handful deep). */
+export const MAX_MIME_DEPTH = 20;
+
+interface HeldPart {
+  node: MimeNode;
+  chunks: MessageChunk[];
+  size: number;
+}
+
+export interface RepairContext {
+  raw: Buffer;
+  /** a Cyrillic charset declared somewhere in the message: breaks ties for raw header bytes */
+  hint: string | null;
+  problems: Set<string>;
+  /** set when any non-attachment text/plain part is seen */
+  sawPlainText: boolean;
+}
+
+export class MimeRepair extends Transform {
+  private held: HeldPart | null = null;
+  private readonly depths = new WeakMap<object, number>();
+
+  constructor(private readonly ctx: RepairContext) {
+    super({ objectMode: true });
+  }
+
+  override _transform(chunk: SplitterChunk, _encoding: BufferEncoding, done: TransformCallback) {
+    if (chunk.type === 'node') {
+      this.releaseHeld();
+      this.inspectNode(chunk);
+      if (this.needsSample(chunk)) this.held = { node: chunk, chunks: [], size: 0 };
+      else this.push(chunk);
+    } else if (this.held && chunk.type === 'body' && chunk.node === this.held.node) {
+      this.held.chunks.push(chunk);
+      this.held.size += chunk.value.length;
+      if (this.held.size >= SAMPLE_BYTES) this.releaseHeld();
+    } else {
+      this.releaseHeld();
+      if (chunk.type === 'body') this.checkBase64(chunk);
+      this.push(chunk);
+    }
+    done();
+  }
+
+  override _flush(done: TransformCallback) {
+    this.releaseHeld();
+    done();
+  }
+
+  private inspectNode(node: MimeNode): void {
+    const parentDepth = node.parentNode ? (this.depths.get(node.parentNode) ?? 0) : 0;
+    const depth = parentDepth + 1;
+    this.depths.set(node, depth);
+    if (depth > MAX_MIME_DEPTH) this.ctx.problems.add(PROBLEM.deepNesting);
+    this.fixHeaderBytes(node);
+    if (node.multipart) this.checkBoundary(node);
+    if (node.contentType === 'text/plain' && !isAttachment(node)) this.ctx.sawPlainText = true;
+    const declared = node.charset ? normalizeCharset(node.charset) : null;
+    if (declared === 'rk1048' && node.charset && charsetKeyOf(node.charset) !== 'rk1048') {
+      // a KZ-1048 alias iconv-lite (and so mailparser) does not know
+      node.setCharset('rk1048');
+    }
+  }
+
+  /** Raw 8-bit bytes in a header (no RFC 2047 encoding): UTF-8 is left alone, others re-encoded. */
+  private fixHeaderBytes(node: MimeNode): void {
+    if (!node.headers) node.parseHeaders();
+    const headers = node.headers;
+    if (!headers) return;
+    for (const line of headers.getList()) {
+      const bytes = Buffer.from(line.line, 'binary');
+      if (!hasHighBytes(bytes) || isUtf8(bytes)) continue;
+      const charset = detectCharset(bytes, this.ctx.hint) ?? 'windows-1251';
+      line.line = Buffer.from(iconv.decode(bytes, charset), 'utf8').toString('binary');
+      headers.changed = true;
+      this.ctx.problems.add(`${PROBLEM.rawHeaderBytes}:${charset}`);
+    }
+  }
+
+  private checkBoundary(node: MimeNode): void {
+    const boundary = node._boundary;
+    if (!boundary) {
+      this.markBroken(PROBLEM.missingBoundary);
+      return;
+    }
+    const delimiter = Buffer.concat([Buffer.from('--'), boundary]);
+    const first = this.ctx.raw.indexOf(delimiter);
+    if (first < 0) this.markBroken(PROBLEM.boundaryNotFound);
+    else if (this.ctx.raw.indexOf(Buffer.concat([delimiter, Buffer.from('--')]), first) < 0) {
+      this.markBroken(PROBLEM.unterminatedMultipart);
+    }
+  }
+
+  private checkBase64(chunk: MessageChunk): void {
+    if (chunk.node.encoding !== 'base64') return;
+    if (/[^A-Za-z0-9+/=\s]/.test(chunk.value.toString('latin1')))
+      this.markBroken(PROBLEM.badBase64);
+  }
+
+  private markBroken(detail: string): void {
+    this.ctx.problems.add(PROBLEM.brokenMime);
+    this.ctx.problems.add(detail);
+  }
+
+  private needsSample(node: MimeNode): boolean {
+    if (node.multipart || node.rfc822 || isAttachment(node)) return false;
+    if (node.contentType && !node.contentType.startsWith('text/')) return false;
+    if (!node.charset) return true;
+    const known = normalizeCharset(node.charset);
+    return known === null || isUtf8Family(known);
+  }
+
+  /** Decides the charset of the held text part from its first bytes, then lets it through. */
+  private releaseHeld(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    const sample = decodeTransfer(
+      Buffer.concat(held.chunks.map((c) => c.value)),
+      held.node.encoding || '',
+    );
+    const fix = this.chooseCharset(held.node, sample, held.size >= SAMPLE_BYTES);
+    if (fix) held.node.setCharset(fix);
+    this.push(held.node);
+    for (const chunk of held.chunks) {
+      this.checkBase64(chunk);
+      this.push(chunk);
+    }
+  }
+
+  private chooseCharset(node: MimeNode, sample: Buffer, cut: boolean): DetectedCharset | null {
+    if (!hasHighBytes(sample)) return null;
+    const declared = node.charset || '';
+    // a sample cut mid-character must not fail UTF-8 validation
+    const whole = cut ? sample.subarray(0, Math.max(0, sample.length - 4)) : sample;
+    if (declared && normalizeCharset(declared) && isUtf8(whole)) return null;
+    const detected = (isUtf8(whole) ? 'utf-8' : detectCharset(whole, this.ctx.hint)) ?? 'utf-8';
+    if (!declared) this.ctx.problems.add(`${PROBLEM.undeclaredCharset}:${detected}`);
+    else if (normalizeCharset(declared))
+      this.ctx.problems.add(`${PROBLEM.mislabelledCharset}:${detected}`);
+    else this.ctx.problems.add(`${PROBLEM.unknownCharset}:${safeToken(declared)}`);
+    return detected;
+  }
+}
+
+function isAttachment(node: MimeNode): boolean {
+  return node.disposition === 'attachment';
+}
+
+function charsetKeyOf(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** A sender-controlled token made safe for a problem code (it goes to logs). */
+export function safeToken(value: string): string {
+  return (
+    value
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '')
+      .slice(0, 40) || 'invalid'
+  );
+}
+
+/** Undoes base64 / quoted-printable on a sample, loosely: only for charset detection. */
+function decodeTransfer(body: Buffer, encoding: string): Buffer {
+  if (encoding === 'base64') return Buffer.from(body.toString('latin1'), 'base64');
+  if (encoding !== 'quoted-printable') return body;
+  const text = body
+    .toString('latin1')
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(text, 'latin1');
+}
+
+/** A Cyrillic charset declared anywhere in the first part of the message, or `null`. */
+export function declaredCyrillicHint(raw: Buffer): string | null {
+  const head = raw.subarray(0, 256 * 1024).toString('latin1');
+  for (const match of head.matchAll(/charset\s*=\s*"?([A-Za-z0-9_.:-]+)/gi)) {
+    const name = normalizeCharset(match[1] ?? '');
+    if (name && !isUtf8Family(name) && /1251|koi8|1048|8859-?5|866/.test(name)) return name;
+  }
+  return null;
+}

@@ -1,0 +1,374 @@
+/**
+ * One raw message → a plain `ParsedMail`. Pure: no network, no database. Never throws for bad
+ * input: what is readable is returned, and what went wrong is listed in `problems`.
+ *
+ * Streaming (design: memory stays flat): raw → mailsplit (charset repair) → MailParser, and each
+ * attachment's content stream is consumed into a SHA-256 and dropped, never buffered.
+ */
+import { createHash } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
+import { htmlToText } from 'html-to-text';
+import {
+  MailParser,
+  type AddressObject,
+  type AttachmentStream,
+  type EmailAddress,
+  type HeaderLines,
+  type Headers,
+  type MessageText,
+} from 'mailparser';
+import mailsplit from '@zone-eu/mailsplit';
+import { coerceError } from '../errors.js';
+import {
+  CLASSIFICATION_HEADERS,
+  PROBLEM,
+  type AttachmentMeta,
+  type MailAddress,
+  type MailHeaders,
+  type ParsedMail,
+} from './mail.models.js';
+import { MimeRepair, declaredCyrillicHint, type RepairContext } from './mime-repair.js';
+
+export interface ParseOptions {
+  /** `text` is cut to this many characters (problem 'text-truncated'). Default 200 000. */
+  maxTextChars?: number;
+  /** HTML longer than this is cut before conversion to text. Default 2 000 000. */
+  maxHtmlChars?: number;
+}
+
+const DEFAULT_MAX_TEXT = 200_000;
+const DEFAULT_MAX_HTML = 2_000_000;
+const MAX_HEADER_VALUE = 2_000;
+const MAX_FILENAME = 200;
+
+/** What MailParser produced, before it is turned into a ParsedMail. */
+interface RawParse {
+  headers: Headers;
+  headerLines: HeaderLines;
+  text: string;
+  html: string;
+  attachments: AttachmentMeta[];
+}
+
+export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
+  const problems = new Set<string>();
+  const ctx: RepairContext = {
+    raw,
+    hint: declaredCyrillicHint(raw),
+    problems,
+    sawPlainText: false,
+  };
+  let parsed: RawParse;
+  try {
+    parsed = await runParser(raw, ctx);
+  } catch {
+    // the repair pass or the parser gave up: keep the headers, lose the body
+    problems.add(PROBLEM.unparseable);
+    parsed = await parseHeadersOnly(raw);
+  }
+  return toParsedMail(parsed, ctx, opts);
+}
+
+function runParser(raw: Buffer, ctx: RepairContext): Promise<RawParse> {
+  return new Promise((resolve, reject) => {
+    const parser = new MailParser({
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      defaultInlineEmbedded: true,
+      checksumAlgo: false,
+    });
+    const result: RawParse = {
+      headers: new Map(),
+      headerLines: [],
+      text: '',
+      html: '',
+      attachments: [],
+    };
+    let pending = 0;
+    let ended = false;
+    const finish = () => {
+      if (ended && pending === 0) resolve(result);
+    };
+    parser.on('headers', (headers) => (result.headers = headers));
+    parser.on('headerLines', (lines) => (result.headerLines = lines));
+    parser.on('data', (data: AttachmentStream | MessageText) => {
+      if (data.type === 'text') {
+        result.text = data.text ?? '';
+        result.html = data.html ?? '';
+        return;
+      }
+      pending++;
+      hashAttachment(data)
+        .then((meta) => {
+          result.attachments.push(meta);
+          pending--;
+          finish();
+        })
+        .catch(reject);
+    });
+    parser.on('end', () => {
+      ended = true;
+      finish();
+    });
+    pipeline(
+      Readable.from([raw]),
+      new mailsplit.Splitter(),
+      new MimeRepair(ctx),
+      new mailsplit.Joiner(),
+      parser,
+      (err) => {
+        if (err) reject(coerceError(err));
+      },
+    );
+  });
+}
+
+/** Reads an attachment's content into a hash and releases it; the bytes are not kept. */
+function hashAttachment(attachment: AttachmentStream): Promise<AttachmentMeta> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    let size = 0;
+    attachment.content.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+    });
+    attachment.content.on('error', (err) => reject(coerceError(err)));
+    attachment.content.on('end', () => {
+      attachment.release?.();
+      resolve({
+        filename: sanitizeFilename(attachment.filename),
+        contentType: singleLine(attachment.contentType || 'application/octet-stream').toLowerCase(),
+        size,
+        sha256: hash.digest('hex'),
+      });
+    });
+  });
+}
+
+/** Last resort: the header block alone, parsed by MailParser, never throwing. */
+async function parseHeadersOnly(raw: Buffer): Promise<RawParse> {
+  const head = raw.subarray(0, Math.min(raw.length, 1024 * 1024));
+  const text = head.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const block = end >= 0 ? head.subarray(0, end) : head;
+  const headersOnly = Buffer.concat([block, Buffer.from('\r\n\r\n')]);
+  try {
+    return await runParser(headersOnly, {
+      raw: headersOnly,
+      hint: null,
+      problems: new Set(),
+      sawPlainText: false,
+    });
+  } catch {
+    return { headers: new Map(), headerLines: [], text: '', html: '', attachments: [] };
+  }
+}
+
+function toParsedMail(parsed: RawParse, ctx: RepairContext, opts: ParseOptions): ParsedMail {
+  const problems = ctx.problems;
+  const { headers } = parsed;
+  const subjectRaw = stringHeader(headers, 'subject');
+  const subject = singleLine(subjectRaw);
+  if (subjectRaw !== subject.trim() && /[\r\n\0]/.test(subjectRaw)) {
+    problems.add(PROBLEM.headerInjection);
+  }
+  const from = firstAddress(headers.get('from'), problems);
+  if (!from?.address) problems.add(PROBLEM.missingFrom);
+  const messageId = singleLine(stringHeader(headers, 'message-id')) || null;
+  if (!messageId) problems.add(PROBLEM.missingMessageId);
+  const body = readableText(parsed, ctx, opts);
+  return {
+    messageId,
+    inReplyTo: singleLine(stringHeader(headers, 'in-reply-to')) || null,
+    references: referencesOf(headers.get('references')),
+    subject,
+    from,
+    replyTo: firstAddress(headers.get('reply-to'), problems),
+    to: addressList(headers.get('to')),
+    cc: addressList(headers.get('cc')),
+    date: dateOf(parsed.headerLines, problems),
+    text: body.text,
+    htmlOnly: body.htmlOnly,
+    attachments: parsed.attachments,
+    headers: classificationHeaders(parsed.headerLines),
+    problems: [...problems].sort(),
+  };
+}
+
+function readableText(
+  parsed: RawParse,
+  ctx: RepairContext,
+  opts: ParseOptions,
+): { text: string; htmlOnly: boolean } {
+  const maxText = opts.maxTextChars ?? DEFAULT_MAX_TEXT;
+  let text = cleanText(parsed.text, ctx.problems);
+  let htmlOnly = false;
+  if (!text.trim() && parsed.html) {
+    text = cleanText(
+      htmlAsText(parsed.html, opts.maxHtmlChars ?? DEFAULT_MAX_HTML, ctx),
+      ctx.problems,
+    );
+    htmlOnly = !ctx.sawPlainText || text.length > 0;
+  }
+  if (text.length > maxText) {
+    ctx.problems.add(PROBLEM.textTruncated);
+    text = text.slice(0, maxText);
+  }
+  return { text, htmlOnly };
+}
+
+/** HTML → plain text: no script, style, images or markup; links kept as `text [url]`. */
+export function htmlAsText(html: string, maxChars: number, ctx?: RepairContext): string {
+  let input = html;
+  if (input.length > maxChars) {
+    ctx?.problems.add(PROBLEM.htmlTruncated);
+    input = input.slice(0, maxChars);
+  }
+  try {
+    return htmlToText(input, {
+      wordwrap: false,
+      limits: { maxDepth: 1000, maxInputLength: maxChars },
+      selectors: [
+        { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+        { selector: 'img', format: 'skip' },
+        { selector: 'script', format: 'skip' },
+        { selector: 'style', format: 'skip' },
+        { selector: 'noscript', format: 'skip' },
+        { selector: 'iframe', format: 'skip' },
+        { selector: 'object', format: 'skip' },
+        { selector: 'svg', format: 'skip' },
+        { selector: 'head', format: 'skip' },
+      ],
+    });
+  } catch {
+    ctx?.problems.add(PROBLEM.htmlConversionFailed);
+    return '';
+  }
+}
+
+/** LF line ends; no NUL or other control characters but tab and newline. */
+function cleanText(text: string, problems: Set<string>): string {
+  if (text.includes('\0')) problems.add(PROBLEM.nulBytes);
+  if (text.includes('\uFFFD')) problems.add(PROBLEM.undecodableBytes);
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/g, '')
+      .trim()
+  );
+}
+
+// C0/C1 controls, line/paragraph separators and bidi overrides: nothing a header value may carry
+// into a log line or into a header we later send (header injection).
+const HEADER_UNSAFE =
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069]+/g;
+
+/** One line, no control or bidi characters, runs of whitespace collapsed. */
+export function singleLine(value: string): string {
+  return value.replace(HEADER_UNSAFE, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function stringHeader(headers: Headers, name: string): string {
+  const value = headers.get(name);
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  return '';
+}
+
+function isAddressObject(value: unknown): value is AddressObject {
+  return (
+    typeof value === 'object' && value !== null && 'value' in value && Array.isArray(value.value)
+  );
+}
+
+function mailboxes(value: unknown): EmailAddress[] {
+  const objects = Array.isArray(value) ? value : [value];
+  const out: EmailAddress[] = [];
+  for (const object of objects) {
+    if (!isAddressObject(object)) continue;
+    for (const entry of object.value) {
+      if (entry.group) out.push(...entry.group);
+      else out.push(entry);
+    }
+  }
+  return out;
+}
+
+const PLAIN_ADDRESS = /^[^\s@<>(),;:\\"[\]]+@[^\s@<>(),;:\\"[\]]+$/;
+
+function cleanAddress(address: string | undefined): string | null {
+  const single = singleLine(address ?? '');
+  return PLAIN_ADDRESS.test(single) ? single : null;
+}
+
+function firstAddress(value: unknown, problems: Set<string>): MailAddress | null {
+  const first = mailboxes(value)[0];
+  if (!first) return null;
+  const name = singleLine(first.name);
+  if (/[\r\n\0]/.test(first.name)) problems.add(PROBLEM.headerInjection);
+  return { address: cleanAddress(first.address), name };
+}
+
+function addressList(value: unknown): string[] {
+  return mailboxes(value)
+    .map((entry) => cleanAddress(entry.address))
+    .filter((address): address is string => address !== null);
+}
+
+function referencesOf(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list
+    .filter((item): item is string => typeof item === 'string')
+    .flatMap((item) => singleLine(item).split(' '))
+    .filter((id) => id.length > 0);
+}
+
+/** Raw header value: after the colon, unfolded, single line, bounded. */
+function headerValue(line: string): string {
+  const colon = line.indexOf(':');
+  return singleLine(colon >= 0 ? line.slice(colon + 1) : '').slice(0, MAX_HEADER_VALUE);
+}
+
+function classificationHeaders(lines: HeaderLines): MailHeaders {
+  const wanted = new Set<string>(CLASSIFICATION_HEADERS);
+  const out: Record<string, string[]> = {};
+  for (const { key, line } of lines) {
+    if (!wanted.has(key)) continue;
+    (out[key] ??= []).push(headerValue(line));
+  }
+  return out;
+}
+
+/**
+ * The Date header as the sender wrote it. mailparser substitutes "now" for a garbage date, which
+ * would pass for a real one: parse the raw value instead, and keep only plausible dates.
+ */
+function dateOf(lines: HeaderLines, problems: Set<string>): Date | null {
+  const line = lines.find((l) => l.key === 'date');
+  if (!line) return null;
+  const value = headerValue(line.line)
+    .replace(/\([^)]*\)/g, '')
+    .trim();
+  const time = Date.parse(value);
+  const year = Number.isNaN(time) ? 0 : new Date(time).getUTCFullYear();
+  if (year < 1980 || year > 2200) {
+    problems.add(PROBLEM.badDate);
+    return null;
+  }
+  return new Date(time);
+}
+
+/** Basename only; no path separators, control or bidi characters, leading dots; bounded. */
+export function sanitizeFilename(filename: string | undefined): string | null {
+  if (!filename) return null;
+  const base = filename.split(/[/\\]/).pop() ?? '';
+  const clean = singleLine(base)
+    .replace(/[<>:"|?*]/g, '_')
+    .replace(/^[.\s]+/, '')
+    .slice(0, MAX_FILENAME)
+    .trim();
+  return clean || null;
+}
