@@ -1,0 +1,67 @@
+/**
+ * Phone numbers for column 4 of the journal (rules 4.14 c, Appendix 1): always E.164.
+ * Kazakh numbers are written many ways (`8 701 123 45 67`, `+7 (727) 227 70 80`, `7011234567`);
+ * the trunk prefix 8 and a missing +7 are resolved with KZ as the default country.
+ * Errors never echo the number: it is personal data (design: confidentiality).
+ */
+import { findNumbers, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { InputError } from '../errors.js';
+
+const DEFAULT_COUNTRY = 'KZ';
+
+/** Words that make a digit run an amount, an ID or a document number rather than a phone. */
+const NOT_A_PHONE_BEFORE =
+  /(?:№|\bN[o°]?\.?|#|иин|бин|iin|bin|жсн|бсн|сумм\p{L}*|сома\p{L}*|amount|договор\p{L}*|шарт\p{L}*|contract|сч[её]т\p{L}*|шот\p{L}*|account|iban|инд\p{L}*|index|postcode|zip)\s*[:.\-]?\s*$/iu;
+const NOT_A_PHONE_AFTER = /^\s*(?:тенге|теңге|тг(?!\p{L})|₸|kzt|руб|usd|eur|\$|долл)/iu;
+
+/** Parses a phone number as written by a person in Kazakhstan (or abroad, with +) into E.164. */
+export function normalisePhone(input: string): string {
+  const trimmed = input.trim();
+  if (trimmed === '' || !/\d/.test(trimmed) || /[^\d\s()+\-./]/.test(trimmed)) {
+    throw new InputError('bad-phone', 'the phone number is not a valid number');
+  }
+  let parsed;
+  try {
+    parsed = parsePhoneNumberWithError(trimmed, DEFAULT_COUNTRY);
+  } catch (cause) {
+    // the library's message is a code such as TOO_SHORT: safe, but it holds no number either
+    throw new InputError('bad-phone', 'the phone number could not be read', { cause });
+  }
+  if (!parsed.isValid()) {
+    throw new InputError('bad-phone', 'the phone number is not a valid number');
+  }
+  return parsed.number;
+}
+
+/**
+ * Phone numbers found in free text, in order of appearance, E.164, without repeats.
+ * Dates, IINs/BINs (12 digits), postal codes and amounts are not phones: the library rejects
+ * most of them by length and validity; amounts and document numbers are rejected by context.
+ */
+export function findPhones(text: string): string[] {
+  const found: string[] = [];
+  for (const { phone } of findPhoneSpans(text)) {
+    if (!found.includes(phone)) found.push(phone);
+  }
+  return found;
+}
+
+export interface PhoneSpan {
+  /** E.164 */
+  phone: string;
+  start: number;
+  end: number;
+}
+
+/** Like findPhones, with where each number is written (to redact it), repeats included. */
+export function findPhoneSpans(text: string): PhoneSpan[] {
+  const spans: PhoneSpan[] = [];
+  for (const match of findNumbers(text, { defaultCountry: DEFAULT_COUNTRY, v2: true })) {
+    const before = text.slice(Math.max(0, match.startsAt - 24), match.startsAt);
+    const after = text.slice(match.endsAt, match.endsAt + 12);
+    if (NOT_A_PHONE_BEFORE.test(before) || NOT_A_PHONE_AFTER.test(after)) continue;
+    if (!match.number.isValid()) continue;
+    spans.push({ phone: match.number.number, start: match.startsAt, end: match.endsAt });
+  }
+  return spans;
+}
