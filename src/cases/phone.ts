@@ -11,7 +11,7 @@ const DEFAULT_COUNTRY = 'KZ';
 
 /** Words that make a digit run an amount, an ID or a document number rather than a phone. */
 const NOT_A_PHONE_BEFORE =
-  /(?:№|\bN[o°]?\.?|#|иин|бин|iin|bin|жсн|бсн|сумм\p{L}*|сома\p{L}*|amount|договор\p{L}*|шарт\p{L}*|contract|сч[её]т\p{L}*|шот\p{L}*|account|iban|инд\p{L}*|index|postcode|zip)\s*[:.\-]?\s*$/iu;
+  /(?:№|\bN[o°]?\.?|#|иин|бин|iin|bin|жсн|бсн|сумм\p{L}*|сома\p{L}*|amount|договор\p{L}*|шарт\p{L}*|contract|сч[её]т\p{L}*|шот\p{L}*|account|iban|инд\p{L}*|index|postcode|zip)\s*[:.-]?\s*$/iu;
 const NOT_A_PHONE_AFTER = /^\s*(?:тенге|теңге|тг(?!\p{L})|₸|kzt|руб|usd|eur|\$|долл)/iu;
 
 /** Parses a phone number as written by a person in Kazakhstan (or abroad, with +) into E.164. */

@@ -14,6 +14,8 @@ export const HISTORY_START: readonly RegExp[] = [
   /^_{10,}\s*$/u, // Outlook puts a rule of underscores above the From:/Sent: block
   /^on\s.{3,200}\bwrote:\s*$/iu,
   /^.{3,200}\s(?:пишет|написал|написала|написал\(а\)|жазды|жазған):\s*$/iu,
+  // Gmail in Russian/Kazakh: «пн, 12 мар. 2024 г. в 10:15, Иван <ivan@mail.kz>:»
+  /^.{0,200}\d.{0,200}<[^<>\s]+@[^<>\s]+>\s*:\s*$/u,
 ];
 
 /** Forwarded (not replied) history: its body may stand in for the content when nothing else is said. */
@@ -22,7 +24,7 @@ export const FORWARD_START =
 
 /** An "On … wrote:" split over two lines by a mail client. */
 export const WROTE_CONTINUATION =
-  /^.{0,120}\b(?:wrote|пишет|написал\(а\)|написала|написал|жазды):\s*$/iu;
+  /^.{0,120}(?:^|\s)(?:wrote|пишет|написал\(а\)|написала|написал|жазды):\s*$/iu;
 export const WROTE_OPENING = /^(?:on|в)\s.{3,200}$/iu;
 
 /** Outlook's header block of a quoted message: a From: line followed closely by Sent:/Date:/To:. */
@@ -38,11 +40,15 @@ export const SIGNATURE_DELIMITER = /^--\s*$/u;
 
 /** A sign-off; group 1 is what follows on the same line (often the name). */
 export const SIGN_OFF =
-  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|заранее спасибо|заранее благодарю|спасибо|благодарю|құрметпен|курметпен|ізгі ниетпен|рахмет|алдын ала рахмет|best regards|kind regards|warm regards|regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|thank you|thanks|many thanks|cheers)\b[\s,.!:;—–-]*(.*)$/iu;
+  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|заранее спасибо|заранее благодарю|спасибо|благодарю|құрметпен|курметпен|ізгі ниетпен|рахмет|алдын ала рахмет|best regards|kind regards|warm regards|regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|thank you|thanks|many thanks|cheers)(?=$|[^\p{L}])[\s,.!:;—–-]*(.*)$/iu;
+
+/** Sign-offs that are only thanks: they end the letter only when alone on their line or before a name. */
+export const THANKS_ONLY =
+  /^(?:спасибо|благодарю|заранее спасибо|заранее благодарю|рахмет|алдын ала рахмет|thank you|thanks|many thanks)(?=$|[^\p{L}])/iu;
 
 /** Lines that mail apps add; not the writer's words. */
 export const DEVICE_LINE: readonly RegExp[] = [
-  /^(?:отправлено|отправлено с|sent from|sent with|get outlook for|download outlook for)\b.{0,80}$/iu,
+  /^(?:отправлено с|отправлено из|sent from|sent with|get outlook for|download outlook for)(?=$|[^\p{L}]).{0,80}$/iu,
   /^.{0,40}(?:жіберілді|арқылы жіберілді)\.?$/iu,
   /^(?:этот e-?mail|this e-?mail|this message).{0,60}(?:virus|антивирус|confidential|конфиденциальн).*$/iu,
 ];
@@ -51,12 +57,12 @@ export const DEVICE_LINE: readonly RegExp[] = [
 
 /** Labelled name; group 1 is the name. */
 export const NAME_LABEL =
-  /(?:^|[\s(])(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name)\s*[:\-–—]\s*([^\n,;()]+)/iu;
+  /^\s*(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name)\s*[:\-–—]\s*([^\n,;()]+)/iu;
 
 /** A self-introduction; group 1 is the name. */
 export const NAME_INTRO: readonly RegExp[] = [
-  /(?:меня зовут|моё имя|мое имя|менің атым|менің есімім|менің аты-жөнім|менин атым|my name is|this is)\s+([^\n,;.()!?]+)/iu,
-  /(?:^|[.!?]\s+)(?:я|мен|i)\s*,\s*([^\n,;()]+?)\s*,/u,
+  /(?:меня зовут|моё имя|мое имя|менің атым|менің есімім|менің аты-жөнім|менин атым|my name is|this is)\s+([^\n,;()!?]+)/iu,
+  /(?:^|[.!?]\s+)(?:я|мен|i)\s*,\s*([^\n,;()]+?)\s*,/iu,
 ];
 
 /** Courtesy titles dropped from a name. */
@@ -219,9 +225,16 @@ export const REPRESENTS_ORGANISATION =
 
 // ---------------------------------------------------------------- column 4: address
 
-/** Labels or phrases introducing the writer's own (home) address; the address follows. */
+/** Phrases introducing the writer's own (home) address; the address follows. */
 export const HOME_ADDRESS_CUE =
-  /(?:адрес\s+проживания|домашний\s+адрес|место\s+жительства|проживаю(?:щий|щая)?\s+по\s+адресу|проживаю|живу\s+по\s+адресу|живу|мой\s+адрес|адрес|тұратын\s+мекенжайым|мекенжайым|мекенжайы|мекен-жайым|мекенжай|тұрамын|home\s+address|address|i\s+live\s+at)\s*[:\-–—]?\s*/giu;
+  /(?:адрес\s+проживания|домашний\s+адрес|место\s+жительства|(?:проживаю|проживающ\p{L}+|живу|зарегистрирован\p{L}*)\s+по\s+адресу|мой\s+адрес|тұратын\s+мекен-?жайым|мекен-?жайым|тұрғылықты\s+мекен-?жайым|home\s+address|my\s+address\s+is|i\s+live\s+at)\s*[:\-–—]?\s*/giu;
+
+/** A line-initial label «Адрес: …» / "Address: …" (a bare «адрес» elsewhere may be a site's). */
+export const HOME_ADDRESS_LABEL = /(?:^|\n)\s*(?:адрес|address|мекен-?жай\p{L}*)\s*[:\-–—]\s*/giu;
+
+/** Line-initial labels of contact lines (a trailing block of them is a signature). */
+export const CONTACT_LABEL =
+  /^(?:тел|телефон|моб|сот|phone|tel|mobile|cell|ұялы|байланыс|адрес|address|мекен-?жай\p{L}*|фио|ф\.и\.о|аты-жөні|e-?mail|эл\.\s*почта)\.?\s*[:.]/iu;
 
 /** Markers of a street address (a line with one of these and a digit looks like an address). */
 export const ADDRESS_MARKER =
@@ -273,7 +286,6 @@ export const REPLY_ADDRESS_CUE: readonly RegExp[] = [
   /(?:адрес\s+для\s+(?:ответа|корреспонденции|переписки)|почтовый\s+адрес\s+для\s+ответа)\s*[:\-–—]?\s*/iu,
   /(?:please\s+)?(?:send|mail|post)\s+(?:the|your|a)?\s*(?:reply|answer|response)\s+to\s*[:\-–—]?\s*/iu,
   /(?:reply|postal)\s+address(?:\s+for\s+(?:the\s+)?(?:reply|answer|response))?\s*[:\-–—]\s*/iu,
-  /жауап(?:ты)?\s+(?:мына\s+)?/iu, // «жауапты … мекенжайына жіберуіңізді сұраймын»: handled in code
 ];
 
 /** Kazakh order: the address sits between «жауапты» and «мекенжайына/поштасына жіберу…». */
@@ -321,6 +333,14 @@ export const ANONYMITY_GENERIC =
   /^(?:анонимн(?:ые|ых|ым|ыми)\s|anonymous\s+(?:letters|complaints|reports|appeals|calls|messages|hotline|line)|анонимдік\s+кепіл|anonymity\s+(?:is|will\s+be)\s+guaranteed)/u;
 
 // ---------------------------------------------------------------- content
+
+/** Reply and forward prefixes of a subject: «Re:», «Fwd:», «Пересл:», «Жауап:». */
+export const SUBJECT_PREFIX =
+  /^(?:\s*(?:re|fw|fwd|aw|tr|sv|ответ|отв|пересл|переслать|жауап)\s*(?:\[\d+\])?\s*:\s*)+/iu;
+
+/** The Company itself and its group are never the writer's organisation (column 6). */
+export const NOT_OUR_APPELLANT_ORG =
+  /алэс|алес|(?<![\p{L}])ales(?![\p{L}])|алматинские\s+электрические|алматы\s+электр\s+станциялары|almaty\s+electric|самрук|samruk/iu;
 
 /** The trust line's own number (rules 4.4): never taken for the writer's phone. */
 export const OWN_PHONES: ReadonlySet<string> = new Set(['+77272277080']);

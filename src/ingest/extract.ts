@@ -1,0 +1,609 @@
+/**
+ * Reads the journal's columns out of what an appellant wrote (rules 4.14 c, d; Appendix 1):
+ * column 3 (name), 4 (home address, phone), 5 (brief content), 6 (legal form and name of an
+ * organisation the writer speaks for), 7 (where to send the reply), and whether the writer asked
+ * to stay anonymous (rules 4.14: column c then stays empty). Pure: no I/O.
+ * Pattern data lives in extract.rules.ts.
+ */
+import { EMPTY_APPELLANT, type Appellant, type Language } from '../cases/appeal.models.js';
+import { detectLanguage } from '../cases/language.js';
+import { findPhoneSpans } from '../cases/phone.js';
+import {
+  ADDRESS_ABBREVIATIONS,
+  ADDRESS_MARKER,
+  ANONYMITY_GENERIC,
+  ANONYMITY_NEGATION_AFTER,
+  ANONYMITY_NEGATION_BEFORE,
+  ANONYMITY_REQUEST,
+  CONTACT_LABEL,
+  DEVICE_LINE,
+  ELLIPSIS,
+  FORWARD_START,
+  HEADER_FROM,
+  HEADER_NEXT,
+  HISTORY_START,
+  HOME_ADDRESS_CUE,
+  HOME_ADDRESS_LABEL,
+  LEGAL_FORMS_AFTER_NAME,
+  LEGAL_FORM_ABBREVIATIONS,
+  LEGAL_FORM_LONG,
+  NAME_INTRO,
+  NAME_LABEL,
+  NAME_TITLES,
+  NAME_WORD,
+  NOT_A_NAME_WORDS,
+  NOT_OUR_APPELLANT_ORG,
+  NO_TEXT_PLACEHOLDER,
+  OWN_PHONES,
+  QUOTED_LINE,
+  REDACTED,
+  REPLY_ADDRESS_CUE,
+  REPLY_ADDRESS_KK,
+  REPLY_ADDRESS_KK_LABEL,
+  REPRESENTS_ORGANISATION,
+  SIGNATURE_DELIMITER,
+  SIGN_OFF,
+  SUBJECT_PREFIX,
+  THANKS_ONLY,
+  WROTE_CONTINUATION,
+  WROTE_OPENING,
+} from './extract.rules.js';
+
+export interface MailAddress {
+  address: string;
+  name: string | null;
+}
+
+export interface ExtractInput {
+  /** decoded plain text of the message (or text derived from its HTML) */
+  text: string;
+  subject: string | null;
+  from: MailAddress | null;
+  replyTo: MailAddress | null;
+}
+
+export interface ExtractOptions {
+  /** cap of the brief content, column 5 (default 2000) */
+  maxContentChars?: number;
+}
+
+export interface ExtractedAppeal {
+  /** columns 3, 4, 6, 7; all null when anonymous (rules 4.14) */
+  appellant: Appellant;
+  anonymous: boolean;
+  /** the words in which the writer asked for anonymity */
+  anonymityEvidence: string | null;
+  /**
+   * The e-mail address to answer (explicit one in the text > Reply-To > From). Kept even for an
+   * anonymous appeal: it is stored apart, encrypted, never exported (design: confidentiality).
+   */
+  answerAddress: string | null;
+  language: Language;
+  mixed: boolean;
+  /** column 5: the writer's own words, without quoted history and signature */
+  content: string;
+}
+
+const DEFAULT_MAX_CONTENT_CHARS = 2000;
+const EMAIL = /[\p{L}\d._%+-]+@[\p{L}\d.-]+\.[\p{L}]{2,}/gu;
+const EMAIL_ONE = /[\p{L}\d._%+-]+@[\p{L}\d.-]+\.[\p{L}]{2,}/u;
+const MAX_NAME_WORDS = 4;
+const MAX_SIGNATURE_LINES = 8;
+
+export function extractAppeal(input: ExtractInput, opts: ExtractOptions = {}): ExtractedAppeal {
+  const maxContentChars = opts.maxContentChars ?? DEFAULT_MAX_CONTENT_CHARS;
+  const letter = splitLetter(normaliseText(input.text));
+  const ownText = [...letter.body, ...letter.signature].join('\n');
+  const bodyText = letter.body.join('\n');
+
+  const subject = cleanSubject(input.subject);
+  const anonymity = findAnonymityRequest([subject ?? '', ownText].join('\n'));
+
+  const fullName =
+    nameFromLabel(ownText) ??
+    nameFromIntro(bodyText) ??
+    nameFromSignature(letter.signature) ??
+    nameFromDisplayName(input.from?.name ?? null);
+  const organisation = findOrganisation(letter, input.from?.name ?? null);
+  const address = findHomeAddress(letter);
+  const phone = firstOwnPhone(letter.signature.join('\n')) ?? firstOwnPhone(bodyText);
+
+  const explicitReply = findReplyAddress(ownText);
+  const explicitEmail = explicitReply !== null && isEmail(explicitReply) ? explicitReply : null;
+  const answerAddress = explicitEmail ?? input.replyTo?.address ?? input.from?.address ?? null;
+
+  let contentSource = bodyText;
+  if (isBlank(contentSource) && letter.forwarded.length > 0) {
+    // a bare forward: the forwarded letter is what the writer brings to us
+    contentSource = letter.forwarded.join('\n');
+  }
+  if (isBlank(contentSource)) contentSource = subject ?? '';
+  const guess = detectLanguage(contentSource);
+
+  let content = collapse(contentSource);
+  if (anonymity !== null) {
+    content = redact(content, { fullName, address, answerAddress });
+  }
+  content = truncate(content, maxContentChars);
+  if (content === '') content = NO_TEXT_PLACEHOLDER;
+
+  if (anonymity !== null) {
+    return {
+      appellant: { ...EMPTY_APPELLANT },
+      anonymous: true,
+      anonymityEvidence: anonymity,
+      answerAddress,
+      language: guess.language,
+      mixed: guess.mixed,
+      content,
+    };
+  }
+  return {
+    appellant: {
+      fullName,
+      address,
+      phone,
+      legalForm: organisation?.legalForm ?? null,
+      orgName: organisation?.orgName ?? null,
+      replyAddress: explicitReply ?? answerAddress,
+    },
+    anonymous: false,
+    anonymityEvidence: null,
+    answerAddress,
+    language: guess.language,
+    mixed: guess.mixed,
+    content,
+  };
+}
+
+// ---------------------------------------------------------------- text and its parts
+
+/** Undoes what HTML-to-text conversion and mail clients leave behind. */
+export function normaliseText(text: string): string {
+  let t = text.replace(/\r\n?/g, '\n').replace(/[\u200B-\u200D\uFEFF\u00AD]/g, '');
+  if (/<(?:br|p|div)\b[^>]*>/i.test(t)) {
+    t = t.replace(/<(?:br|\/p|\/div|\/li|\/tr)\b[^>]*>/gi, '\n').replace(/<[^>]+>/g, '');
+  }
+  t = t
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&laquo;/g, '«')
+    .replace(/&raquo;/g, '»')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    // html-to-text writes links and images as "text [url]"
+    .replace(/\s*\[(?:mailto:|https?:\/\/|cid:|tel:)[^\]\s]*\]/gi, '')
+    .replace(/[\u00A0\u2007\u202F\t]/g, ' ');
+  return t;
+}
+
+interface Letter {
+  /** the writer's own words, before the signature */
+  body: string[];
+  /** sign-off, name, position, phone… */
+  signature: string[];
+  /** the body of a forwarded letter, when the writer forwarded one */
+  forwarded: string[];
+}
+
+export function splitLetter(text: string): Letter {
+  const lines = text.split('\n').map((l) => l.trimEnd());
+  const historyAt = findHistoryStart(lines);
+  const own = lines
+    .slice(0, historyAt)
+    .filter((l) => !QUOTED_LINE.test(l) && !DEVICE_LINE.some((re) => re.test(l.trim())));
+  const sigAt = findSignatureStart(own);
+  const body = trimBlank(own.slice(0, sigAt));
+  const signature = trimBlank(own.slice(sigAt));
+
+  let forwarded: string[] = [];
+  const historyLine = lines[historyAt];
+  if (historyLine !== undefined && FORWARD_START.test(historyLine.trim())) {
+    const rest = lines.slice(historyAt + 1);
+    let i = 0;
+    while (i < rest.length && (HEADER_FROM.test(rest[i] ?? '') || HEADER_NEXT.test(rest[i] ?? '')))
+      i++;
+    forwarded = trimBlank(rest.slice(i).filter((l) => !QUOTED_LINE.test(l)));
+  }
+  return { body, signature, forwarded };
+}
+
+function findHistoryStart(lines: string[]): number {
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    const next = (lines[i + 1] ?? '').trim();
+    if (HISTORY_START.some((re) => re.test(line))) return i;
+    if (WROTE_OPENING.test(line) && WROTE_CONTINUATION.test(next)) return i;
+    if (HEADER_FROM.test(line)) {
+      const following = lines.slice(i + 1, i + 5).map((l) => l.trim());
+      if (following.some((l) => HEADER_NEXT.test(l))) return i;
+    }
+  }
+  return lines.length;
+}
+
+/** Where the signature starts: "-- ", a sign-off near the end, or trailing contact lines. */
+function findSignatureStart(lines: string[]): number {
+  const delimiter = lines.findIndex((l) => SIGNATURE_DELIMITER.test(l));
+  if (delimiter >= 0) return delimiter;
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    const m = SIGN_OFF.exec(line);
+    if (!m || line.length > 100) continue;
+    const rest = (m[1] ?? '').trim();
+    if (THANKS_ONLY.test(line) && rest !== '' && asPersonName(rest) === null) continue;
+    if (!THANKS_ONLY.test(line) && rest.length > 80) continue;
+    const tail = lines.slice(i + 1).filter((l) => l.trim() !== '');
+    if (tail.length <= MAX_SIGNATURE_LINES && tail.every((l) => l.trim().length <= 100)) return i;
+  }
+
+  // no sign-off: short contact lines at the very end (name, phone, address) are a signature
+  let start = lines.length;
+  for (let i = lines.length - 1; i >= 0 && lines.length - i <= 4; i--) {
+    const line = (lines[i] ?? '').trim();
+    if (line === '') continue;
+    const contact =
+      line.length <= 80 &&
+      (CONTACT_LABEL.test(line) || asPersonName(line) !== null || isPhoneLine(line));
+    if (!contact) break;
+    start = i;
+  }
+  return start;
+}
+
+/** A line that is a phone number and little else. */
+function isPhoneLine(line: string): boolean {
+  const spans = findPhoneSpans(line);
+  if (spans.length === 0) return false;
+  let rest = line;
+  for (const s of [...spans].reverse()) rest = rest.slice(0, s.start) + rest.slice(s.end);
+  return rest.replace(/[^\p{L}]/gu, '').length <= 12;
+}
+
+function trimBlank(lines: string[]): string[] {
+  let a = 0;
+  let b = lines.length;
+  while (a < b && (lines[a] ?? '').trim() === '') a++;
+  while (b > a && (lines[b - 1] ?? '').trim() === '') b--;
+  return lines.slice(a, b);
+}
+
+function isBlank(s: string): boolean {
+  return s.trim() === '';
+}
+
+function collapse(s: string): string {
+  return s.replace(/\s+/gu, ' ').trim();
+}
+
+function cleanSubject(subject: string | null): string | null {
+  if (subject === null) return null;
+  const s = collapse(subject.replace(SUBJECT_PREFIX, ''));
+  return s === '' ? null : s;
+}
+
+/** Cuts at a word boundary and marks the cut (column 5 is a *brief* content). */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const room = s.slice(0, Math.max(0, max - ELLIPSIS.length));
+  const space = room.lastIndexOf(' ');
+  const cut = space > room.length / 2 ? room.slice(0, space) : room;
+  return cut.replace(/[\s,;:.—–-]+$/u, '') + ELLIPSIS;
+}
+
+// ---------------------------------------------------------------- anonymity (rules 4.14)
+
+/** The words of an explicit request for anonymity, or null. Negated mentions do not count. */
+export function findAnonymityRequest(text: string): string | null {
+  const flat = collapse(text).toLowerCase();
+  for (const re of ANONYMITY_REQUEST) {
+    const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    for (const m of flat.matchAll(global)) {
+      const start = (m.index ?? 0) + (m[0].length - m[0].trimStart().length);
+      const phrase = m[0].trim().replace(/^[^\p{L}]+/u, '');
+      const at = flat.indexOf(phrase, start);
+      const before = flat.slice(Math.max(0, at - 40), at);
+      const after = flat.slice(at + phrase.length, at + phrase.length + 40);
+      if (ANONYMITY_NEGATION_BEFORE.test(before)) continue;
+      if (ANONYMITY_NEGATION_AFTER.test(after)) continue;
+      if (ANONYMITY_GENERIC.test(flat.slice(at, at + 60))) continue;
+      return phrase;
+    }
+  }
+  return null;
+}
+
+function redact(
+  content: string,
+  known: { fullName: string | null; address: string | null; answerAddress: string | null },
+): string {
+  let out = content;
+  const spans = findPhoneSpans(out).sort((a, b) => b.start - a.start);
+  for (const s of spans) out = out.slice(0, s.start) + REDACTED + out.slice(s.end);
+  out = out.replace(EMAIL, REDACTED);
+  if (known.address !== null) out = out.split(known.address).join(REDACTED);
+  if (known.fullName !== null) {
+    for (const word of known.fullName.split(/\s+/)) {
+      if (word.length < 3 || word.includes('.')) continue;
+      out = out.replace(new RegExp(`(?<![\\p{L}])${escapeRe(word)}(?![\\p{L}])`, 'gu'), REDACTED);
+    }
+  }
+  return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// ---------------------------------------------------------------- column 3: full name
+
+/** A person's name as written (titles and trailing descriptions dropped), or null. */
+export function asPersonName(raw: string): string | null {
+  let s = raw
+    .trim()
+    .replace(/^["'«“„]+|["'»”]+$/gu, '')
+    .split(/\s*[,;(|/]\s*|\s+[-–—]\s+/u)[0]!
+    .replace(NAME_TITLES, '')
+    .replace(/[\s.!:]+$/u, (tail) => (/\p{Lu}\.$/u.test(raw.trim()) ? tail.trim() : ''))
+    .trim();
+  s = s.replace(/\s+/g, ' ');
+  if (s === '' || s.length > 60 || /[\d@_]/.test(s)) return null;
+  const words = s.split(' ');
+  if (words.length > MAX_NAME_WORDS) return null;
+  if (!words.every((w) => NAME_WORD.test(w) || /^\p{Lu}{2,}$/u.test(w))) return null;
+  if (words.every((w) => w.includes('.'))) return null;
+  for (const w of words) {
+    const lower = w.toLowerCase().replace(/\.$/, '');
+    if (NOT_A_NAME_WORDS.has(lower) || lower in LEGAL_FORM_ABBREVIATIONS) return null;
+  }
+  if (words.length === 1 && (words[0]?.length ?? 0) < 3) return null;
+  return s;
+}
+
+function nameFromLabel(text: string): string | null {
+  for (const line of text.split('\n')) {
+    const m = NAME_LABEL.exec(line);
+    const name = m?.[1] !== undefined ? asPersonName(m[1]) : null;
+    if (name !== null) return name;
+  }
+  return null;
+}
+
+function nameFromIntro(text: string): string | null {
+  for (const re of NAME_INTRO) {
+    const m = re.exec(text);
+    if (m?.[1] === undefined) continue;
+    // the longest run of name-like words at the start: «Меня зовут Иван Петров и я …»
+    const words = m[1]
+      .trim()
+      .replace(/^[-–—:\s]+/u, '')
+      .split(/\s+/);
+    for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n--) {
+      const name = asPersonName(words.slice(0, n).join(' '));
+      if (name !== null) return name;
+    }
+  }
+  return null;
+}
+
+function nameFromSignature(signature: string[]): string | null {
+  const lines = signature
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !SIGNATURE_DELIMITER.test(l));
+  const first = lines[0];
+  if (first === undefined) return null;
+  const signOff = SIGN_OFF.exec(first);
+  if (signOff) {
+    const rest = (signOff[1] ?? '').trim();
+    if (rest !== '') return asPersonName(rest);
+    lines.shift();
+  }
+  for (const line of lines.slice(0, 3)) {
+    const name = asPersonName(line);
+    if (name !== null) return name;
+  }
+  return null;
+}
+
+/** The From display name, when it is a person's (not a mailbox, a role or a company). */
+function nameFromDisplayName(display: string | null): string | null {
+  if (display === null) return null;
+  let s = display.trim().replace(/^["']+|["']+$/g, '');
+  if (s === '' || s.includes('@') || findLegalForm(s) !== null) return null;
+  // "Ivanov, Ivan" as Outlook writes it: keep the order, drop the comma
+  if (/^[^,]+,\s*[^,]+$/.test(s)) s = s.replace(/,\s*/, ' ');
+  return asPersonName(s);
+}
+
+// ---------------------------------------------------------------- column 6: organisation
+
+interface Organisation {
+  legalForm: string;
+  orgName: string;
+}
+
+const ABBREVIATION_ALT = Object.values(LEGAL_FORM_ABBREVIATIONS)
+  .filter((v, i, all) => all.indexOf(v) === i)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+const QUOTED = `«((?:[^«»]|«[^«»]*»)+)»|"([^"\\n]+)"|“([^”\\n]+)”|„([^“\\n]+)“`;
+const UNQUOTED_NAME = `((?:[\\p{Lu}\\d][\\p{L}\\d&'’.-]*)(?:\\s+[\\p{Lu}\\d][\\p{L}\\d&'’.-]*){0,4})`;
+const FORM = `(?<![\\p{L}])(${ABBREVIATION_ALT})(?![\\p{L}])`;
+const FORM_THEN_NAME = new RegExp(`${FORM}\\s*(?:${QUOTED}|${UNQUOTED_NAME})`, 'u');
+const QUOTED_THEN_FORM = new RegExp(`(?:${QUOTED})\\s*${FORM}`, 'u');
+const NAME_THEN_FORM = new RegExp(`${UNQUOTED_NAME}\\s+${FORM}`, 'u');
+
+function findLegalForm(s: string): string | null {
+  for (const [re, form] of LEGAL_FORM_LONG) if (re.test(s)) return form;
+  const m = new RegExp(FORM, 'u').exec(s);
+  return m?.[1] ?? null;
+}
+
+function firstDefined(groups: (string | undefined)[]): string | undefined {
+  return groups.find((g) => g !== undefined && g.trim() !== '');
+}
+
+/** Legal form and name of an organisation written in `fragment`, e.g. «ТОО «Ромашка»». */
+export function parseOrganisation(fragment: string): Organisation | null {
+  let text = fragment;
+  for (const [re, form] of LEGAL_FORM_LONG) text = text.replace(re, form);
+
+  const candidates: Organisation[] = [];
+  const quotedFirst = QUOTED_THEN_FORM.exec(text);
+  if (quotedFirst) {
+    const name = firstDefined(quotedFirst.slice(1, 5));
+    const form = quotedFirst[5];
+    if (name !== undefined && form !== undefined)
+      candidates.push({ legalForm: form, orgName: name });
+  }
+  const formFirst = FORM_THEN_NAME.exec(text);
+  if (formFirst) {
+    const form = formFirst[1];
+    const name = firstDefined(formFirst.slice(2, 7));
+    if (name !== undefined && form !== undefined)
+      candidates.push({ legalForm: form, orgName: cleanOrgName(name) });
+  }
+  const nameFirst = NAME_THEN_FORM.exec(text);
+  if (nameFirst?.[2] !== undefined && LEGAL_FORMS_AFTER_NAME.has(nameFirst[2])) {
+    const name = nameFirst[1];
+    if (name !== undefined)
+      candidates.push({ legalForm: nameFirst[2], orgName: cleanOrgName(name) });
+  }
+  const found = candidates.find((c) => c.orgName !== '' && !NOT_OUR_APPELLANT_ORG.test(c.orgName));
+  return found ?? null;
+}
+
+function cleanOrgName(name: string): string {
+  return name
+    .trim()
+    .replace(/^["'«“„]+|["'»”“]+$/gu, '')
+    .replace(/(?<!\p{Lu})[.,]+$/u, '')
+    .trim();
+}
+
+function findOrganisation(letter: Letter, displayName: string | null): Organisation | null {
+  // The writer's own organisation shows in the signature, next to a "on behalf of" phrase, or in
+  // the From name; an organisation merely named in the complaint is not column 6.
+  for (const line of letter.signature) {
+    if (looksLikeAddress(line)) continue;
+    const org = parseOrganisation(line);
+    if (org !== null) return org;
+  }
+  const body = letter.body.join('\n');
+  for (const m of body.matchAll(REPRESENTS_ORGANISATION)) {
+    const at = m.index ?? 0;
+    const after = body.slice(at + m[0].length, at + m[0].length + 120).split('\n')[0] ?? '';
+    const org = parseOrganisation(after);
+    if (org !== null) return org;
+    if (/^в лице|атынан/iu.test(m[0]) || /атынан/iu.test(m[0])) {
+      const before =
+        body
+          .slice(Math.max(0, at - 120), at)
+          .split('\n')
+          .pop() ?? '';
+      const orgBefore = parseOrganisation(before);
+      if (orgBefore !== null) return orgBefore;
+    }
+  }
+  return displayName !== null ? parseOrganisation(displayName) : null;
+}
+
+// ---------------------------------------------------------------- column 4: address and phone
+
+function looksLikeAddress(s: string): boolean {
+  return (
+    /\d/.test(s) &&
+    ADDRESS_MARKER.test(s) &&
+    findPhoneSpans(s).length === 0 &&
+    !/\d{1,2}\.\d{1,2}\.\d{2,4}/.test(s)
+  );
+}
+
+/** The address at the start of `s`, up to the end of its sentence. */
+export function cutAddress(s: string): string | null {
+  let text = (s.split('\n')[0] ?? '').trim();
+  const stop =
+    /[,;]?\s*(?:тел\.?|телефон|моб\.?|phone|tel\.?|mobile|e-?mail|эл\.\s*почта|ұялы|(?<![\p{L}])(?:и|а|and|және|прошу|please)(?![\p{L}]))/iu.exec(
+      text,
+    );
+  if (stop) text = text.slice(0, stop.index);
+  for (const m of text.matchAll(/[.;!?](?=\s|$)/gu)) {
+    const at = m.index ?? 0;
+    if (m[0] !== '.') {
+      text = text.slice(0, at);
+      break;
+    }
+    const word = /([\p{L}-]+)$/u.exec(text.slice(0, at))?.[1]?.toLowerCase();
+    if (word !== undefined && ADDRESS_ABBREVIATIONS.has(word)) continue;
+    text = text.slice(0, at);
+    break;
+  }
+  // keep comma-separated parts while they read as address parts: «…, кв. 12, сообщаю о …» stops
+  const parts = text.split(',');
+  let kept = 0;
+  for (const part of parts) {
+    const p = part.trim();
+    if (kept > 0 && !/\d/.test(p) && !ADDRESS_MARKER.test(` ${p}`) && !/^\p{Lu}/u.test(p)) break;
+    kept++;
+  }
+  text = parts
+    .slice(0, kept)
+    .join(',')
+    .replace(/[\s,.:;—–-]+$/u, '')
+    .trim();
+  if (text.length < 5 || text.length > 160 || !/\d/.test(text)) return null;
+  if (!ADDRESS_MARKER.test(text) && !text.includes(',')) return null;
+  return text;
+}
+
+function findHomeAddress(letter: Letter): string | null {
+  const own = [...letter.body, ...letter.signature].join('\n');
+  for (const re of [HOME_ADDRESS_CUE, HOME_ADDRESS_LABEL]) {
+    for (const m of own.matchAll(re)) {
+      const address = cutAddress(own.slice((m.index ?? 0) + m[0].length));
+      if (address !== null) return address;
+    }
+  }
+  for (const line of letter.signature) {
+    if (!looksLikeAddress(line)) continue;
+    const address = cutAddress(line.replace(/^[\p{L} ]{1,20}:\s*/u, ''));
+    if (address !== null) return address;
+  }
+  return null;
+}
+
+function firstOwnPhone(text: string): string | null {
+  return findPhoneSpans(text).find((s) => !OWN_PHONES.has(s.phone))?.phone ?? null;
+}
+
+// ---------------------------------------------------------------- column 7: reply address
+
+function isEmail(s: string): boolean {
+  return new RegExp(`^${EMAIL_ONE.source}$`, 'u').test(s);
+}
+
+/** An address the writer explicitly asks the reply to be sent to: e-mail or postal. */
+export function findReplyAddress(text: string): string | null {
+  const flat = collapse(text);
+  const kk = REPLY_ADDRESS_KK.exec(flat);
+  if (kk?.[1] !== undefined) {
+    const value = kk[1].trim();
+    const email = EMAIL_ONE.exec(value);
+    if (email) return email[0];
+    const address = cutAddress(value);
+    if (address !== null) return address;
+  }
+  for (const re of [...REPLY_ADDRESS_CUE, REPLY_ADDRESS_KK_LABEL]) {
+    const m = re.exec(flat);
+    if (!m) continue;
+    const rest = flat.slice((m.index ?? 0) + m[0].length);
+    const email = /^(?:[\p{L}-]+\s+){0,3}?([\p{L}\d._%+-]+@[\p{L}\d.-]+\.[\p{L}]{2,})/u.exec(rest);
+    if (email?.[1] !== undefined) return email[1];
+    const address = cutAddress(rest);
+    if (address !== null) return address;
+  }
+  return null;
+}

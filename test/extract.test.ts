@@ -1,0 +1,564 @@
+import { describe, expect, it } from 'vitest';
+import type { Appellant } from '../src/cases/appeal.models.js';
+import {
+  extractAppeal,
+  findAnonymityRequest,
+  parseOrganisation,
+  type ExtractInput,
+} from '../src/ingest/extract.js';
+
+const mail = (
+  text: string,
+  opts: {
+    subject?: string | null;
+    from?: string | null;
+    fromName?: string | null;
+    replyTo?: string;
+  } = {},
+): ExtractInput => ({
+  text,
+  subject: opts.subject ?? null,
+  from:
+    opts.from === null
+      ? null
+      : { address: opts.from ?? 'writer@mail.kz', name: opts.fromName ?? null },
+  replyTo: opts.replyTo ? { address: opts.replyTo, name: null } : null,
+});
+
+const NOBODY: Appellant = {
+  fullName: null,
+  address: null,
+  phone: null,
+  legalForm: null,
+  orgName: null,
+  replyAddress: null,
+};
+
+// rules 4.14 c, d and Appendix 1: columns 3–7 are read from what the appellant wrote
+describe('extractAppeal: individuals', () => {
+  it('reads a Russian letter signed «С уважением» with address and phone', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          'Здравствуйте!',
+          'Мастер участка ТЭЦ-2 требует деньги за допуск к работе.',
+          '',
+          'С уважением, Иванов Иван Иванович',
+          'г. Алматы, ул. Абая 10, кв. 5',
+          'тел. 8 701 123 45 67',
+          '',
+          'Отправлено с iPhone',
+        ].join('\n'),
+        { subject: 'Жалоба', from: 'ivanov@mail.kz', fromName: 'Иван' },
+      ),
+    );
+    expect(r.appellant).toEqual({
+      fullName: 'Иванов Иван Иванович',
+      address: 'г. Алматы, ул. Абая 10, кв. 5',
+      phone: '+77011234567',
+      legalForm: null,
+      orgName: null,
+      replyAddress: 'ivanov@mail.kz',
+    });
+    expect(r.anonymous).toBe(false);
+    expect(r.answerAddress).toBe('ivanov@mail.kz');
+    expect(r.language).toBe('ru');
+    expect(r.content).toBe('Здравствуйте! Мастер участка ТЭЦ-2 требует деньги за допуск к работе.');
+  });
+
+  it('reads a Kazakh letter signed «Құрметпен» with a labelled address', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          'Сәлеметсіз бе!',
+          'ЖЭО-1 қызметкерлері жұмысқа қабылдау үшін пара талап етеді.',
+          'Мекенжайым: Алматы қ., Абай к-сі 10, 5 пәтер.',
+          '',
+          'Құрметпен, Серікбаев Нұрлан',
+          '+7 701 123-45-67',
+        ].join('\n'),
+        { subject: 'Өтініш', from: 'nurlan@mail.kz', fromName: 'Nurlan S' },
+      ),
+    );
+    expect(r.appellant.fullName).toBe('Серікбаев Нұрлан');
+    expect(r.appellant.address).toBe('Алматы қ., Абай к-сі 10, 5 пәтер');
+    expect(r.appellant.phone).toBe('+77011234567');
+    expect(r.language).toBe('kk');
+    expect(r.mixed).toBe(false);
+    expect(r.content).toContain('пара талап етеді');
+    expect(r.content).not.toContain('Құрметпен');
+  });
+
+  it('reads an English letter and prefers Reply-To over From for the reply', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          'Dear Ombudsman,',
+          '',
+          'I would like to report a conflict of interest at Kapshagay HPP: the procurement manager',
+          'awards contracts to his brother. I live at 12 Dostyk Ave, apt 3, Almaty.',
+          '',
+          'Best regards,',
+          'John Smith',
+          '+1 212 555 0199',
+        ].join('\n'),
+        {
+          subject: 'Report',
+          from: 'john@example.com',
+          fromName: 'John Smith',
+          replyTo: 'js@example.org',
+        },
+      ),
+    );
+    expect(r.appellant).toEqual({
+      fullName: 'John Smith',
+      address: '12 Dostyk Ave, apt 3, Almaty',
+      phone: '+12125550199',
+      legalForm: null,
+      orgName: null,
+      replyAddress: 'js@example.org',
+    });
+    expect(r.answerAddress).toBe('js@example.org');
+    expect(r.language).toBe('en');
+  });
+
+  it('reads the formal Russian opening «Я, ФИО, проживающий по адресу» and a postal reply address', () => {
+    const r = extractAppeal(
+      mail(
+        'Я, Петров Сергей Николаевич, проживающий по адресу: г. Алматы, мкр. Самал-2, д. 58, кв. 12, ' +
+          'сообщаю о нарушениях при начислении премий. Ответ прошу направить по адресу: ' +
+          '050000, г. Алматы, ул. Толе би 100, кв. 7.',
+        { from: 'psn@mail.kz', fromName: 'ПСН' },
+      ),
+    );
+    expect(r.appellant.fullName).toBe('Петров Сергей Николаевич');
+    expect(r.appellant.address).toBe('г. Алматы, мкр. Самал-2, д. 58, кв. 12');
+    expect(r.appellant.replyAddress).toBe('050000, г. Алматы, ул. Толе би 100, кв. 7');
+    expect(r.answerAddress).toBe('psn@mail.kz');
+  });
+
+  it('takes «ФИО:» and «Телефон:» labels', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          'Прошу проверить законность увольнения моего мужа с ЖЭО-3.',
+          'ФИО: Кузнецова Мария Петровна',
+          'Адрес: г. Алматы, пр. Райымбека 200, кв. 14',
+          'Телефон: 8(727)2501020',
+        ].join('\n'),
+      ),
+    );
+    expect(r.appellant.fullName).toBe('Кузнецова Мария Петровна');
+    expect(r.appellant.address).toBe('г. Алматы, пр. Райымбека 200, кв. 14');
+    expect(r.appellant.phone).toBe('+77272501020');
+    expect(r.content).toBe('Прошу проверить законность увольнения моего мужа с ЖЭО-3.');
+  });
+
+  it('takes «Меня зовут» and stops the name where the sentence goes on', () => {
+    const r = extractAppeal(
+      mail('Меня зовут Айгуль Нурланова и я работаю кассиром. Мне не выплатили отпускные.', {
+        fromName: 'aigul',
+      }),
+    );
+    expect(r.appellant.fullName).toBe('Айгуль Нурланова');
+  });
+
+  it('takes «Менің атым» in Kazakh', () => {
+    const r = extractAppeal(
+      mail('Менің атым Дәулет Жұмабеков. Каскад ГЭС-інде жалақы кешіктіріледі.', {
+        from: 'd@mail.kz',
+      }),
+    );
+    expect(r.appellant.fullName).toBe('Дәулет Жұмабеков');
+    expect(r.language).toBe('kk');
+  });
+
+  it('takes "My name is" and drops a courtesy title', () => {
+    const r = extractAppeal(
+      mail('Hello, my name is Dr. Anna Lee. I am writing about a safety violation at CHP-1.', {
+        from: 'anna@example.com',
+      }),
+    );
+    expect(r.appellant.fullName).toBe('Anna Lee');
+  });
+
+  it('falls back to the From display name when the letter carries no name', () => {
+    const r = extractAppeal(
+      mail('На территории ЖЭО-2 сжигают мусор по ночам.', {
+        from: 'a.ivanova@mail.ru',
+        fromName: 'Анна Иванова',
+      }),
+    );
+    expect(r.appellant.fullName).toBe('Анна Иванова');
+  });
+
+  it.each([['Ombudsman'], ['info@company.kz'], ['ТОО Ромашка'], ['Support Team'], ['Приемная']])(
+    'does not take the display name %j for a person',
+    (fromName) => {
+      const r = extractAppeal(mail('Прошу разобраться с нарушением.', { fromName }));
+      expect(r.appellant.fullName).toBeNull();
+    },
+  );
+
+  it('keeps the order of an Outlook "Surname, Name" display name', () => {
+    const r = extractAppeal(mail('Please look into this.', { fromName: 'Ivanov, Ivan' }));
+    expect(r.appellant.fullName).toBe('Ivanov Ivan');
+  });
+
+  it('takes a name with initials from a trailing signature without a sign-off', () => {
+    const r = extractAppeal(
+      mail(
+        'Прошу проверить работу котельной на ЖЭО-1, жильцы мерзнут.\n\nСидоренко А.В.\n87017654321',
+      ),
+    );
+    expect(r.appellant.fullName).toBe('Сидоренко А.В.');
+    expect(r.appellant.phone).toBe('+77017654321');
+    expect(r.content).toBe('Прошу проверить работу котельной на ЖЭО-1, жильцы мерзнут.');
+  });
+
+  it('does not take the trust line number quoted in the letter for the writer’s phone', () => {
+    const r = extractAppeal(
+      mail('Я звонил на +7 (727) 227 70 80, никто не ответил. Мой номер 8 777 555 44 33.'),
+    );
+    expect(r.appellant.phone).toBe('+77775554433');
+  });
+
+  it('does not take an address the complaint is about for the home address', () => {
+    const r = extractAppeal(
+      mail('На подстанции по адресу ул. Абая 10 искрит кабель, сотрудники не реагируют.'),
+    );
+    expect(r.appellant.address).toBeNull();
+  });
+});
+
+describe('extractAppeal: organisations (column 6)', () => {
+  it('reads «ТОО «…»» from the signature of a director', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          'Добрый день!',
+          'Сообщаем о вымогательстве со стороны сотрудников АО «АлЭС» при приёмке работ.',
+          '',
+          'С уважением,',
+          'Директор ТОО «Энергосервис»',
+          'Ахметов Алибек',
+          '+7 (727) 300-00-00',
+        ].join('\n'),
+        { from: 'office@energoservis.kz', fromName: 'ТОО Энергосервис' },
+      ),
+    );
+    expect(r.appellant).toMatchObject({
+      fullName: 'Ахметов Алибек',
+      legalForm: 'ТОО',
+      orgName: 'Энергосервис',
+      phone: '+77273000000',
+      replyAddress: 'office@energoservis.kz',
+    });
+  });
+
+  it('reads a Kazakh ««…» ЖШС атынан» (on behalf of) with the form after the name', () => {
+    const r = extractAppeal(
+      mail(
+        '«Алатау Құрылыс» ЖШС атынан жазып отырмын. Тендер нәтижелері заңсыз өзгертілді.\n\nҚұрметпен, Бекова Сәуле',
+      ),
+    );
+    expect(r.appellant).toMatchObject({
+      fullName: 'Бекова Сәуле',
+      legalForm: 'ЖШС',
+      orgName: 'Алатау Құрылыс',
+    });
+    expect(r.language).toBe('kk');
+  });
+
+  it('reads "on behalf of … LLP" in English', () => {
+    const r = extractAppeal(
+      mail(
+        'I am writing on behalf of Steppe Energy Trading LLP. An AlES buyer asked us for a kickback.\n\nKind regards,\nMarat Aliyev',
+      ),
+    );
+    expect(r.appellant).toMatchObject({
+      fullName: 'Marat Aliyev',
+      legalForm: 'LLP',
+      orgName: 'Steppe Energy Trading',
+    });
+  });
+
+  it('normalises a spelled-out legal form and an unquoted name', () => {
+    expect(parseOrganisation('Товарищество с ограниченной ответственностью "Нур Сервис"')).toEqual({
+      legalForm: 'ТОО',
+      orgName: 'Нур Сервис',
+    });
+    expect(parseOrganisation('ИП Иванов И.И.')).toEqual({
+      legalForm: 'ИП',
+      orgName: 'Иванов И.И.',
+    });
+    expect(parseOrganisation('JSC Kazakh Coal, Almaty')).toEqual({
+      legalForm: 'JSC',
+      orgName: 'Kazakh Coal',
+    });
+    expect(parseOrganisation('КГП «Алматы Су» на ПХВ')).toEqual({
+      legalForm: 'КГП',
+      orgName: 'Алматы Су',
+    });
+  });
+
+  it('does not take an organisation merely named in the complaint for the writer’s', () => {
+    const r = extractAppeal(
+      mail(
+        'Сотрудники ТОО «Ромашка» по договору подряда воруют кабель со склада ЖЭО-2.\n\nС уважением, Олег',
+      ),
+    );
+    expect(r.appellant.legalForm).toBeNull();
+    expect(r.appellant.orgName).toBeNull();
+    expect(r.appellant.fullName).toBe('Олег');
+  });
+
+  it('never takes the Company itself for the writer’s organisation', () => {
+    const r = extractAppeal(
+      mail('Я являюсь сотрудником АО «АлЭС» и сообщаю о нарушении.\n\nС уважением, Олег Ким'),
+    );
+    expect(r.appellant.legalForm).toBeNull();
+  });
+});
+
+describe('extractAppeal: anonymity (rules 4.14: column c stays empty)', () => {
+  it('empties every appellant column of an anonymous Russian letter but keeps the answer address', () => {
+    const r = extractAppeal(
+      mail(
+        'Прошу не указывать моё имя. Начальник цеха ворует уголь.\nМеня зовут Пётр Сидоров, тел 87011234567\n\nС уважением, Пётр',
+        { from: 'p@mail.ru', fromName: 'Пётр Сидоров' },
+      ),
+    );
+    expect(r.anonymous).toBe(true);
+    expect(r.anonymityEvidence).toBe('прошу не указывать моё имя');
+    expect(r.appellant).toEqual(NOBODY);
+    expect(r.answerAddress).toBe('p@mail.ru');
+    expect(r.content).not.toMatch(/Сидоров|Пётр|8701/);
+    expect(r.content).toContain('Начальник цеха ворует уголь.');
+  });
+
+  it('recognises a Kazakh request «атымды жарияламауыңызды сұраймын»', () => {
+    const r = extractAppeal(
+      mail(
+        'Атымды жарияламауыңызды сұраймын. ЖЭО-2 бастығы жұмысшыларды қорқытады.\nҚұрметпен, Асан',
+        { from: 'asan@mail.kz', fromName: 'Асан Асанов' },
+      ),
+    );
+    expect(r.anonymous).toBe(true);
+    expect(r.appellant).toEqual(NOBODY);
+    expect(r.answerAddress).toBe('asan@mail.kz');
+    expect(r.language).toBe('kk');
+  });
+
+  it('recognises an English request and keeps the Reply-To as the answer address only', () => {
+    const r = extractAppeal(
+      mail(
+        'Please keep my name out of it. The shift supervisor falsifies meter readings.\n\nThanks,\nBob Marley',
+        {
+          from: 'bob@example.com',
+          replyTo: 'b.m@example.org',
+        },
+      ),
+    );
+    expect(r.anonymous).toBe(true);
+    expect(r.appellant.replyAddress).toBeNull();
+    expect(r.answerAddress).toBe('b.m@example.org');
+  });
+
+  it('recognises «Анонимное обращение» in the subject', () => {
+    const r = extractAppeal(mail('Мастер пьёт на смене.', { subject: 'Анонимное обращение' }));
+    expect(r.anonymous).toBe(true);
+  });
+
+  it.each([
+    ['прошу рассмотреть без указания моих данных', true],
+    ['Атымды көрсетпеуіңізді өтінемін', true],
+    ['Жасырын түрде хабарлаймын', true],
+    ["Please don't reveal my identity.", true],
+    ['I wish to remain anonymous.', true],
+    ['Я пишу анонимно, так как боюсь мести.', true],
+    ['This letter is not anonymous, you may use my name.', false],
+    ['Обращение не анонимно.', false],
+    ['Бұл өтініш жасырын емес.', false],
+    ['Анонимные обращения у вас не рассматриваются, поэтому подписываюсь.', false],
+    ['Please ensure the confidentiality of this information.', false],
+    ['Прошу сохранить конфиденциальность.', false],
+    ['Anonymous letters are not considered, so here is my name.', false],
+  ])('reads %j as anonymous: %s', (text, expected) => {
+    expect(findAnonymityRequest(text) !== null).toBe(expected);
+  });
+
+  it('keeps the appellant of a letter that says it is not anonymous', () => {
+    const r = extractAppeal(
+      mail('Это обращение не анонимно, можете указать моё имя. Меня зовут Айгуль Нурланова.'),
+    );
+    expect(r.anonymous).toBe(false);
+    expect(r.appellant.fullName).toBe('Айгуль Нурланова');
+  });
+});
+
+describe('extractAppeal: the brief content (column 5)', () => {
+  it('strips an Outlook quoted block from a reply', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          'Прошу разобраться, прошло уже 10 дней.',
+          '',
+          '-----Original Message-----',
+          'From: Ombudsman <ombudsman@ales.kz>',
+          'Sent: Monday, March 11, 2024 10:00 AM',
+          'Subject: Обращение № 12 зарегистрировано',
+          '',
+          'Ваше обращение зарегистрировано.',
+        ].join('\n'),
+        { subject: 'RE: Обращение № 12 зарегистрировано', fromName: 'Иванов Иван' },
+      ),
+    );
+    expect(r.content).toBe('Прошу разобраться, прошло уже 10 дней.');
+    expect(r.appellant.fullName).toBe('Иванов Иван');
+  });
+
+  it('strips "On … wrote:" history and "> " lines', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          'Thank you, here are the photos you asked for.',
+          '',
+          'On Mon, 11 Mar 2024 at 10:00, Ombudsman AlES <ombudsman@ales.kz>',
+          'wrote:',
+          '> Your appeal No. 12 has been registered.',
+          '> Phone +7 (727) 227 70 80',
+        ].join('\n'),
+      ),
+    );
+    expect(r.content).toBe('Thank you, here are the photos you asked for.');
+    expect(r.appellant.phone).toBeNull();
+  });
+
+  it('strips Russian «… пишет:» and Gmail-style «…, Имя <адрес>:» history', () => {
+    for (const header of [
+      '12.03.2024, 10:15, "Омбудсмен АлЭС" <ombudsman@ales.kz> пишет:',
+      'пн, 11 мар. 2024 г. в 10:00, Омбудсмен <ombudsman@ales.kz>:',
+      '2024 ж. 11 нау., 10:00 Омбудсмен <ombudsman@ales.kz> жазды:',
+    ]) {
+      const r = extractAppeal(
+        mail(`Дополняю: свидетели есть.\n\n${header}\n> Ваше обращение № 12`),
+      );
+      expect(r.content).toBe('Дополняю: свидетели есть.');
+    }
+  });
+
+  it('uses the forwarded letter when the writer forwarded it without a word', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          '',
+          '-------- Пересылаемое сообщение --------',
+          'От: Someone <s@x.kz>',
+          'Дата: 01.04.2024',
+          'Тема: жалоба',
+          '',
+          'Сотрудники ТЭЦ-3 берут взятки.',
+        ].join('\n'),
+        { subject: 'Fwd: жалоба', from: 'fwd@x.kz' },
+      ),
+    );
+    expect(r.content).toBe('Сотрудники ТЭЦ-3 берут взятки.');
+  });
+
+  it('keeps only the writer’s words when a forward has a comment', () => {
+    const r = extractAppeal(
+      mail(
+        'Пересылаю письмо, на которое мне так и не ответили.\n\n---------- Forwarded message ---------\nFrom: X <x@y.kz>\n\nТекст старого письма',
+      ),
+    );
+    expect(r.content).toBe('Пересылаю письмо, на которое мне так и не ответили.');
+  });
+
+  it('reads text derived from HTML', () => {
+    const r = extractAppeal(
+      mail(
+        '<div>Здравствуйте!&nbsp;Сотрудник требует взятку за подключение.</div><div><br></div>' +
+          '<div>С уважением,<br>Ким Ольга<br>моб.: <a href="tel:+77015556677">+7 701 555 66 77</a></div>',
+        { from: 'kim@mail.kz' },
+      ),
+    );
+    expect(r.content).toBe('Здравствуйте! Сотрудник требует взятку за подключение.');
+    expect(r.appellant.fullName).toBe('Ким Ольга');
+    expect(r.appellant.phone).toBe('+77015556677');
+  });
+
+  it('drops the "-- " signature and a "Sent from my" line', () => {
+    const r = extractAppeal(
+      mail(
+        'Overtime is not paid at Cascade HPP.\n\nSent from my Galaxy\n-- \nAlex Brown\nCascade HPP',
+      ),
+    );
+    expect(r.content).toBe('Overtime is not paid at Cascade HPP.');
+    expect(r.appellant.fullName).toBe('Alex Brown');
+  });
+
+  it('caps long content at a word boundary with an ellipsis', () => {
+    const long = 'Сотрудники нарушают правила техники безопасности. '.repeat(20);
+    const r = extractAppeal(mail(long), { maxContentChars: 100 });
+    expect(r.content.length).toBeLessThanOrEqual(100);
+    expect(r.content.endsWith('…')).toBe(true);
+    expect(r.content).toMatch(/^Сотрудники нарушают правила техники безопасности\. Сотрудники/);
+    expect(r.content).not.toMatch(/\s…$/);
+  });
+
+  it('caps at 2000 characters by default', () => {
+    const r = extractAppeal(mail('слово '.repeat(1000)));
+    expect(r.content.length).toBeLessThanOrEqual(2000);
+  });
+
+  it('collapses whitespace', () => {
+    const r = extractAppeal(mail('Прошу   проверить\n\n\tсклад   ЖЭО-1.'));
+    expect(r.content).toBe('Прошу проверить склад ЖЭО-1.');
+  });
+
+  it('falls back to the subject, without its Re:/Fwd: prefix, when the body is empty', () => {
+    const r = extractAppeal(mail('\n\nОтправлено с iPhone', { subject: 'Fwd: Взятки на ТЭЦ-2' }));
+    expect(r.content).toBe('Взятки на ТЭЦ-2');
+  });
+
+  it('falls back to a placeholder when there is neither text nor subject', () => {
+    const r = extractAppeal({ text: '', subject: 'Re: ', from: null, replyTo: null });
+    expect(r.content).toBe('(no text)');
+    expect(r.appellant).toEqual(NOBODY);
+    expect(r.answerAddress).toBeNull();
+    expect(r.mixed).toBe(true);
+  });
+});
+
+describe('extractAppeal: the reply address (column 7)', () => {
+  it('takes an e-mail the writer asks the reply to be sent to', () => {
+    const r = extractAppeal(
+      mail('Прошу проверить. Ответ прошу направить на электронную почту: my.private@gmail.com', {
+        from: 'work@company.kz',
+      }),
+    );
+    expect(r.appellant.replyAddress).toBe('my.private@gmail.com');
+    expect(r.answerAddress).toBe('my.private@gmail.com');
+  });
+
+  it('takes a Kazakh postal reply address «жауапты … мекенжайына жіберуіңізді сұраймын»', () => {
+    const r = extractAppeal(
+      mail(
+        'ЖЭО-3 кассасында кезек өте ұзақ. Жауапты Алматы қ., Сейфуллин даңғылы 500, 12 пәтер мекенжайына жіберуіңізді сұраймын.',
+        { from: 'k@mail.kz' },
+      ),
+    );
+    expect(r.appellant.replyAddress).toBe('Алматы қ., Сейфуллин даңғылы 500, 12 пәтер');
+    expect(r.answerAddress).toBe('k@mail.kz');
+  });
+
+  it('takes an English postal reply address', () => {
+    const r = extractAppeal(
+      mail('Please send the reply to: 5 Abay Ave, apt 10, Almaty 050000. Thank you.', {
+        from: 'x@example.com',
+      }),
+    );
+    expect(r.appellant.replyAddress).toBe('5 Abay Ave, apt 10, Almaty 050000');
+  });
+});
