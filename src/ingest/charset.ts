@@ -98,12 +98,28 @@ export function cyrillicScore(text: string): number {
 }
 
 /**
+ * Valid UTF-8, or UTF-8 with a few damaged sequences (a truncated or corrupted part): at most one
+ * replacement per 20 non-ASCII characters. cp1251/KOI8-R read as UTF-8 is almost all replacements.
+ */
+export function looksLikeUtf8(bytes: Uint8Array): boolean {
+  if (isUtf8(bytes)) return true;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let replaced = 0;
+  let nonAscii = 0;
+  for (const ch of text) {
+    if (ch === '\uFFFD') replaced++;
+    else if (ch.charCodeAt(0) >= 0x80) nonAscii++;
+  }
+  return nonAscii >= 20 * replaced;
+}
+
+/**
  * The most likely charset of bytes that carry no declaration. `hint` (a charset declared elsewhere
  * in the same message) wins ties. Returns `null` for pure ASCII.
  */
 export function detectCharset(bytes: Uint8Array, hint?: string | null): DetectedCharset | null {
   if (!hasHighBytes(bytes)) return null;
-  if (isUtf8(bytes)) return 'utf-8';
+  if (looksLikeUtf8(bytes)) return 'utf-8';
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hinted = hint ? normalizeCharset(hint) : null;
   let best: DetectedCharset = 'windows-1251';
@@ -117,6 +133,17 @@ export function detectCharset(bytes: Uint8Array, hint?: string | null): Detected
     }
   }
   return best;
+}
+
+/** Rewrites `=?charset?` of RFC 2047 encoded words to the name iconv-lite knows (KZ-1048). */
+export function normalizeEncodedWordCharsets(line: string): string {
+  return line.replace(
+    /=\?([^?*\s]+)((?:\*[^?]*)?\?[bBqQ]\?)/g,
+    (word, charset: string, rest: string) => {
+      const alias = CHARSET_ALIASES[charsetKey(charset)];
+      return alias ? `=?${alias}${rest}` : word;
+    },
+  );
 }
 
 /** Decodes bytes in a charset iconv-lite knows (callers normalise first); UTF-8 otherwise. */

@@ -81,15 +81,15 @@ const BOUNCE_SUBJECT = new RegExp(
 // Phrases only automatic replies put at the start of a subject.
 const AUTO_REPLY_SUBJECT = new RegExp(
   [
-    '^automatic reply\\b',
-    '^auto(matic)?[- ]?reply\\b',
-    '^auto-?response\\b',
+    '^automatic reply(?![\\p{L}\\p{N}])',
+    '^auto(matic)?[- ]?reply(?![\\p{L}\\p{N}])',
+    '^auto-?response(?![\\p{L}\\p{N}])',
     '^auto:',
-    '^out of (the )?office\\b',
-    '^автоматический ответ\\b',
-    '^автоответ\\b',
-    '^автоматты жауап\\b',
-    '^автожауап\\b',
+    '^out of (the )?office(?![\\p{L}\\p{N}])',
+    '^автоматический ответ(?![\\p{L}\\p{N}])',
+    '^автоответ(?![\\p{L}\\p{N}])',
+    '^автоматты жауап(?![\\p{L}\\p{N}])',
+    '^автожауап(?![\\p{L}\\p{N}])',
   ].join('|'),
   'iu',
 );

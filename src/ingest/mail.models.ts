@@ -79,6 +79,7 @@ export const PROBLEM = {
   boundaryNotFound: 'broken-mime:boundary-not-found',
   unterminatedMultipart: 'broken-mime:unterminated-multipart',
   badBase64: 'broken-mime:bad-base64',
+  salvagedText: 'broken-mime:salvaged-text',
   deepNesting: 'deep-nesting',
   undeclaredCharset: 'undeclared-8bit-charset',
   mislabelledCharset: 'mislabelled-charset',

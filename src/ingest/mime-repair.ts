@@ -12,7 +12,9 @@ import {
   detectCharset,
   hasHighBytes,
   isUtf8Family,
+  looksLikeUtf8,
   normalizeCharset,
+  normalizeEncodedWordCharsets,
   type DetectedCharset,
 } from './charset.js';
 import { PROBLEM } from './mail.models.js';
@@ -88,6 +90,11 @@ export class MimeRepair extends Transform {
     const headers = node.headers;
     if (!headers) return;
     for (const line of headers.getList()) {
+      const renamed = normalizeEncodedWordCharsets(line.line);
+      if (renamed !== line.line) {
+        line.line = renamed;
+        headers.changed = true;
+      }
       const bytes = Buffer.from(line.line, 'binary');
       if (!hasHighBytes(bytes) || isUtf8(bytes)) continue;
       const charset = detectCharset(bytes, this.ctx.hint) ?? 'windows-1251';
@@ -125,7 +132,7 @@ export class MimeRepair extends Transform {
   private needsSample(node: MimeNode): boolean {
     if (node.multipart || node.rfc822 || isAttachment(node)) return false;
     if (node.contentType && !node.contentType.startsWith('text/')) return false;
-    if (!node.charset) return true;
+    if (!node.charset || node.encoding === 'base64') return true;
     const known = normalizeCharset(node.charset);
     return known === null || isUtf8Family(known);
   }
@@ -135,6 +142,7 @@ export class MimeRepair extends Transform {
     const held = this.held;
     if (!held) return;
     this.held = null;
+    if (held.node.encoding === 'base64') this.cleanBase64(held);
     const sample = decodeTransfer(
       Buffer.concat(held.chunks.map((c) => c.value)),
       held.node.encoding || '',
@@ -142,19 +150,34 @@ export class MimeRepair extends Transform {
     const fix = this.chooseCharset(held.node, sample, held.size >= SAMPLE_BYTES);
     if (fix) held.node.setCharset(fix);
     this.push(held.node);
-    for (const chunk of held.chunks) {
-      this.checkBase64(chunk);
-      this.push(chunk);
-    }
+    for (const chunk of held.chunks) this.push(chunk);
+  }
+
+  /**
+   * Drops the lines of a base64 text part that are not base64: a decoder that skips only the bad
+   * characters shifts every later byte and turns the rest of the text into garbage.
+   */
+  private cleanBase64(held: HeldPart): void {
+    const body = Buffer.concat(held.chunks.map((c) => c.value)).toString('latin1');
+    const lines = body.split(/\r?\n/);
+    const kept = lines.filter((line) => !/[^A-Za-z0-9+/=\s]/.test(line));
+    if (kept.length === lines.length) return;
+    this.markBroken(PROBLEM.badBase64);
+    held.chunks = [
+      { type: 'body', node: held.node, value: Buffer.from(kept.join('\r\n'), 'latin1') },
+    ];
   }
 
   private chooseCharset(node: MimeNode, sample: Buffer, cut: boolean): DetectedCharset | null {
     if (!hasHighBytes(sample)) return null;
     const declared = node.charset || '';
+    const known = declared ? normalizeCharset(declared) : null;
+    // a declared 8-bit charset (windows-1251, koi8-r, …) is trusted as it is
+    if (known && !isUtf8Family(known)) return null;
     // a sample cut mid-character must not fail UTF-8 validation
     const whole = cut ? sample.subarray(0, Math.max(0, sample.length - 4)) : sample;
-    if (declared && normalizeCharset(declared) && isUtf8(whole)) return null;
-    const detected = (isUtf8(whole) ? 'utf-8' : detectCharset(whole, this.ctx.hint)) ?? 'utf-8';
+    if (known && looksLikeUtf8(whole)) return null;
+    const detected = detectCharset(whole, this.ctx.hint) ?? 'utf-8';
     if (!declared) this.ctx.problems.add(`${PROBLEM.undeclaredCharset}:${detected}`);
     else if (normalizeCharset(declared))
       this.ctx.problems.add(`${PROBLEM.mislabelledCharset}:${detected}`);
@@ -200,4 +223,37 @@ export function declaredCyrillicHint(raw: Buffer): string | null {
     if (name && !isUtf8Family(name) && /1251|koi8|1048|8859-?5|866/.test(name)) return name;
   }
   return null;
+}
+
+/**
+ * Readable text from a message whose MIME structure failed (a boundary missing or never used):
+ * the body with boundary lines, part headers and base64 or non-text parts left out.
+ */
+export function salvageText(raw: Buffer, hint: string | null, maxBytes: number): string {
+  const head = raw.subarray(0, Math.min(raw.length, 1024 * 1024)).toString('latin1');
+  const match = /\r?\n\r?\n/.exec(head);
+  if (!match) return '';
+  const start = match.index + match[0].length;
+  const lines = raw
+    .subarray(start, start + maxBytes)
+    .toString('latin1')
+    .split(/\r?\n/);
+  const kept: string[] = [];
+  let inPartHeaders = false;
+  let skipPart = false;
+  for (const line of lines) {
+    if (/^--\S/.test(line)) {
+      inPartHeaders = true;
+      skipPart = false;
+    } else if (inPartHeaders) {
+      if (line.trim() === '') inPartHeaders = false;
+      else if (/^content-transfer-encoding:\s*base64/i.test(line)) skipPart = true;
+      else if (/^content-type:/i.test(line) && !/^content-type:\s*text\//i.test(line))
+        skipPart = true;
+    } else if (!skipPart) {
+      kept.push(line);
+    }
+  }
+  const bytes = Buffer.from(kept.join('\n'), 'latin1');
+  return iconv.decode(bytes, detectCharset(bytes, hint) ?? 'utf-8');
 }

@@ -27,7 +27,12 @@ import {
   type MailHeaders,
   type ParsedMail,
 } from './mail.models.js';
-import { MimeRepair, declaredCyrillicHint, type RepairContext } from './mime-repair.js';
+import {
+  MimeRepair,
+  declaredCyrillicHint,
+  salvageText,
+  type RepairContext,
+} from './mime-repair.js';
 
 export interface ParseOptions {
   /** `text` is cut to this many characters (problem 'text-truncated'). Default 200 000. */
@@ -204,6 +209,10 @@ function readableText(
   const maxText = opts.maxTextChars ?? DEFAULT_MAX_TEXT;
   let text = cleanText(parsed.text, ctx.problems);
   let htmlOnly = false;
+  if (!text && !parsed.html && ctx.problems.has(PROBLEM.brokenMime)) {
+    text = cleanText(salvageText(ctx.raw, ctx.hint, maxText * 4), ctx.problems);
+    if (text) ctx.problems.add(PROBLEM.salvagedText);
+  }
   if (!text.trim() && parsed.html) {
     text = cleanText(
       htmlAsText(parsed.html, opts.maxHtmlChars ?? DEFAULT_MAX_HTML, ctx),
@@ -239,6 +248,10 @@ export function htmlAsText(html: string, maxChars: number, ctx?: RepairContext):
         { selector: 'object', format: 'skip' },
         { selector: 'svg', format: 'skip' },
         { selector: 'head', format: 'skip' },
+        ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+          selector,
+          options: { uppercase: false },
+        })),
       ],
     });
   } catch {

@@ -1,0 +1,204 @@
+/**
+ * The SQL of the `messages` table: every message that reached us, appeal or not (design: nothing
+ * silently disappears). "Already registered" is decided here, from our own records: the mailbox +
+ * UIDVALIDITY + UID, the SHA-256 of the raw message, or the Message-ID together with the hash of its
+ * text (design: exactly one entry per appeal) — never from flags on the mail server.
+ */
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Queryable, Tx } from '../db/database.js';
+import { rows } from '../db/database.js';
+import { messages, outbox } from '../db/schema.js';
+
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessageRow = typeof messages.$inferInsert;
+
+/** What identifies a message for the "already registered" rule. */
+export interface MessageIdentity {
+  rawSha256: string;
+  imap: { mailbox: string; uidValidity: number; uid: number } | null;
+  /** Message-ID and the text hash; both null before the message is parsed */
+  messageId: string | null;
+  textSha256: string | null;
+}
+
+export interface KnownMessage {
+  id: number;
+  rawSha256: string;
+  mailbox: string | null;
+  uidValidity: number | null;
+  uid: number | null;
+  messageId: string | null;
+  textSha256: string | null;
+}
+
+export type MatchedBy = 'raw-sha256' | 'imap-uid' | 'message-id+text';
+
+const knownColumns = {
+  id: messages.id,
+  rawSha256: messages.rawSha256,
+  mailbox: messages.mailbox,
+  uidValidity: messages.uidValidity,
+  uid: messages.uid,
+  messageId: messages.messageId,
+  textSha256: messages.textSha256,
+};
+
+/**
+ * Messages already recorded that match any of the given identities, in one round trip. Rows
+ * sharing only a Message-ID (with another text) are returned too: `matchKnown` tells them apart.
+ */
+export async function findKnown(
+  q: Queryable,
+  identities: readonly MessageIdentity[],
+): Promise<KnownMessage[]> {
+  if (identities.length === 0) return [];
+  const conditions: SQL[] = [];
+  const shas = [...new Set(identities.map((i) => i.rawSha256))];
+  conditions.push(inArray(messages.rawSha256, shas));
+  const ids = [
+    ...new Set(identities.flatMap((i) => (i.messageId && i.textSha256 ? [i.messageId] : []))),
+  ];
+  if (ids.length > 0) conditions.push(inArray(messages.messageId, ids));
+  for (const i of identities) {
+    if (!i.imap) continue;
+    conditions.push(
+      and(
+        eq(messages.mailbox, i.imap.mailbox),
+        eq(messages.uidValidity, i.imap.uidValidity),
+        eq(messages.uid, i.imap.uid),
+      )!,
+    );
+  }
+  return q
+    .select(knownColumns)
+    .from(messages)
+    .where(or(...conditions));
+}
+
+/** The recorded message this identity is a copy of, and by which rule; null when it is new. */
+export function matchKnown(
+  identity: MessageIdentity,
+  known: readonly KnownMessage[],
+): { id: number; by: MatchedBy } | null {
+  for (const k of known)
+    if (k.rawSha256 === identity.rawSha256) return { id: k.id, by: 'raw-sha256' };
+  if (identity.imap) {
+    const { mailbox, uidValidity, uid } = identity.imap;
+    for (const k of known) {
+      if (k.mailbox === mailbox && k.uidValidity === uidValidity && k.uid === uid) {
+        return { id: k.id, by: 'imap-uid' };
+      }
+    }
+  }
+  if (identity.messageId && identity.textSha256) {
+    for (const k of known) {
+      if (k.messageId === identity.messageId && k.textSha256 === identity.textSha256) {
+        return { id: k.id, by: 'message-id+text' };
+      }
+    }
+  }
+  return null;
+}
+
+/** True when a message with this Message-ID but another text is recorded (clients reuse IDs). */
+export function messageIdReused(
+  identity: MessageIdentity,
+  known: readonly KnownMessage[],
+): boolean {
+  return (
+    identity.messageId !== null &&
+    known.some((k) => k.messageId === identity.messageId && k.textSha256 !== identity.textSha256)
+  );
+}
+
+/**
+ * Serialises the intake of identical messages across processes until the transaction ends, so the
+ * check "already registered?" and the insert are one step (two daemons, SMTP retries, a release
+ * racing a poll). Keys are taken in a fixed order: two groups never wait on each other in a cycle.
+ */
+export async function lockIdentities(tx: Tx, keys: readonly string[]): Promise<void> {
+  const unique = [...new Set(keys)];
+  if (unique.length === 0) return;
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(k.h)
+    from (
+      select distinct hashtextextended('senim:intake:' || key, 0) as h
+      from unnest(array[${sql.join(
+        unique.map((k) => sql`${k}`),
+        sql`, `,
+      )}]::text[]) as key
+    ) as k
+    order by k.h`);
+}
+
+export async function insertMessage(tx: Tx, row: NewMessageRow): Promise<number> {
+  const [inserted] = await tx.insert(messages).values(row).returning({ id: messages.id });
+  return inserted!.id;
+}
+
+/** UIDs of one mailbox generation already recorded (the IMAP source skips and marks them). */
+export async function knownUids(
+  q: Queryable,
+  mailbox: string,
+  uidValidity: number,
+): Promise<Set<number>> {
+  const found = await q
+    .select({ uid: messages.uid })
+    .from(messages)
+    .where(and(eq(messages.mailbox, mailbox), eq(messages.uidValidity, uidValidity)));
+  return new Set(found.flatMap((r) => (r.uid === null ? [] : [Number(r.uid)])));
+}
+
+/** The entry our outgoing mail with one of these Message-IDs belongs to (a reply to our answer). */
+export async function entryOfOutgoing(
+  q: Queryable,
+  messageIds: readonly string[],
+): Promise<number | null> {
+  if (messageIds.length === 0) return null;
+  const [row] = await q
+    .select({ entryNumber: outbox.entryNumber })
+    .from(outbox)
+    .where(
+      and(
+        inArray(outbox.messageId, [...new Set(messageIds)]),
+        sql`${outbox.entryNumber} is not null`,
+      ),
+    )
+    .orderBy(asc(outbox.id))
+    .limit(1);
+  return row?.entryNumber ?? null;
+}
+
+export async function findMessage(q: Queryable, id: number): Promise<MessageRow | null> {
+  const [row] = await q.select().from(messages).where(eq(messages.id, id));
+  return row ?? null;
+}
+
+/** A held message, locked until the transaction ends (a second release waits, then finds it released). */
+export async function lockHeld(tx: Tx, id: number): Promise<MessageRow | null> {
+  const found = await rows<{ id: string | number }>(
+    tx,
+    sql`select id from messages where id = ${id} and status = 'held' for update`,
+  );
+  if (found.length === 0) return null;
+  return findMessage(tx, id);
+}
+
+export async function markReleased(tx: Tx, id: number, entryNumber: number): Promise<void> {
+  await tx
+    .update(messages)
+    .set({ status: 'released', entryNumber })
+    .where(and(eq(messages.id, id), eq(messages.status, 'held')));
+}
+
+export async function listHeld(q: Queryable): Promise<MessageRow[]> {
+  return q.select().from(messages).where(eq(messages.status, 'held')).orderBy(asc(messages.id));
+}
+
+export async function messagesOfEntry(q: Queryable, entryNumber: number): Promise<MessageRow[]> {
+  return q
+    .select()
+    .from(messages)
+    .where(eq(messages.entryNumber, entryNumber))
+    .orderBy(asc(messages.receivedAt), asc(messages.id));
+}
