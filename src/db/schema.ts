@@ -161,6 +161,8 @@ export const outbox = pgTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: tstz('next_attempt_at').notNull(),
     lastError: text('last_error'),
+    /** first temporary failure: retries are given up three days after it */
+    firstFailedAt: tstz('first_failed_at'),
     createdAt: tstz('created_at').notNull(),
     sentAt: tstz('sent_at'),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "outbox" ADD COLUMN "first_failed_at" timestamp with time zone;
