@@ -562,3 +562,90 @@ describe('extractAppeal: the reply address (column 7)', () => {
     expect(r.appellant.replyAddress).toBe('5 Abay Ave, apt 10, Almaty 050000');
   });
 });
+
+describe('extractAppeal: more letters', () => {
+  it('reads «ТОО «…» в лице директора» in a formal opening', () => {
+    const r = extractAppeal(
+      mail(
+        'ТОО «Жетысу Трейд» в лице директора Омарова Е.К. сообщает, что сотрудники отдела закупок требуют откат.\n\nДиректор Омаров Ерлан',
+        { fromName: 'Жетысу Трейд' },
+      ),
+    );
+    expect(r.appellant).toMatchObject({ legalForm: 'ТОО', orgName: 'Жетысу Трейд' });
+  });
+
+  it('does not take the organisation of the person complained about, even next to «представитель»', () => {
+    const r = extractAppeal(
+      mail(
+        'Представитель ТОО «Ромашка» угрожал нашему мастеру. Прошу разобраться.\n\nС уважением, Иван Орлов',
+      ),
+    );
+    expect(r.appellant.orgName).toBeNull();
+  });
+
+  it('reads column 6 from the From display name of a company mailbox', () => {
+    const r = extractAppeal(
+      mail('Просим сообщить, почему оплата по акту задерживается на три месяца.', {
+        from: 'buh@romashka.kz',
+        fromName: 'ТОО "Ромашка"',
+      }),
+    );
+    expect(r.appellant).toMatchObject({ fullName: null, legalForm: 'ТОО', orgName: 'Ромашка' });
+  });
+
+  it('reads a Kazakh letter typed without Kazakh letters as Kazakh', () => {
+    const r = extractAppeal(
+      mail(
+        'Салеметсиз бе! Мен ЖЭО-2 де жумыс истеймин. Бизге уш ай бойы жалакы толемеди, бастыгымыз жауап бермейди.\nКурметпен, Ерлан',
+      ),
+    );
+    expect(r.language).toBe('kk');
+    expect(r.appellant.fullName).toBe('Ерлан');
+    expect(r.content).not.toContain('Курметпен');
+  });
+
+  it('marks a letter half in Kazakh, half in Russian as mixed', () => {
+    const r = extractAppeal(
+      mail(
+        'Сәлеметсіз бе! Менің жалақым екі ай бойы төленбеді. Прошу разобраться, бухгалтерия не отвечает.',
+      ),
+    );
+    expect(r.mixed).toBe(true);
+  });
+
+  it('takes a signature «С уважением, аноним» as a request for anonymity', () => {
+    const r = extractAppeal(
+      mail('Начальник смены приходит пьяным.\n\nС уважением, аноним', { fromName: 'Марат Беков' }),
+    );
+    expect(r.anonymous).toBe(true);
+    expect(r.appellant.fullName).toBeNull();
+  });
+
+  it('keeps an English writer who says they are not anonymous', () => {
+    const r = extractAppeal(
+      mail('I am not anonymous and I am ready to testify.\n\nRegards,\nSarah Connor', {
+        from: 'sarah@example.com',
+      }),
+    );
+    expect(r.anonymous).toBe(false);
+    expect(r.appellant.fullName).toBe('Sarah Connor');
+  });
+
+  it('keeps a trailing "Thank you" line that is part of the message, not a sign-off', () => {
+    const r = extractAppeal(
+      mail(
+        'The canteen at CHP-2 is dirty.\nThank you for finally replacing the manager, it helped.',
+      ),
+    );
+    expect(r.content).toContain('it helped');
+  });
+
+  it('prefers the phone in the signature over a phone mentioned in the complaint', () => {
+    const r = extractAppeal(
+      mail(
+        'Мастер Ахметов (тел. 8 701 111 22 33) требует деньги.\n\nС уважением, Ким Ольга\nмоб. 8 777 999 88 77',
+      ),
+    );
+    expect(r.appellant.phone).toBe('+77779998877');
+  });
+});

@@ -218,10 +218,14 @@ export const LEGAL_FORMS_AFTER_NAME: ReadonlySet<string> = new Set([
 
 /**
  * Phrases showing that the writer speaks for an organisation (not just names one in the
- * complaint). Matched on the whole text; the organisation is looked for right after.
+ * complaint), the organisation written right after them: «от имени ТОО …», "on behalf of … LLP".
  */
-export const REPRESENTS_ORGANISATION =
-  /(?:от имени|в лице|являюсь\s+(?:директором|представителем|руководителем|сотрудником|учредителем)|представляю(?:щий|щая)?|представитель|мы,|on behalf of|i represent|representing|director of|атынан|өкілі|директоры(?:мын)?|басшысы(?:мын)?)\s*/giu;
+export const REPRESENTS_ORG_AFTER =
+  /(?:от\s+имени|являюсь\s+(?:директором|представителем|руководителем|учредителем|владельцем)|представляю(?:\s+интересы)?|мы,|on\s+behalf\s+of|i\s+represent|i\s+am\s+(?:the\s+)?(?:director|owner|ceo|manager|representative)\s+of|as\s+(?:the\s+)?(?:director|owner|representative)\s+of)\s*/giu;
+
+/** The same, written after the organisation: «ТОО «…» в лице директора», «… ЖШС атынан», «… ЖШС директорымын». */
+export const REPRESENTS_ORG_BEFORE =
+  /(?:в\s+лице|атынан|өкілімін|өкілі\s+ретінде|директорымын|басшысымын|құрылтайшысымын)(?![\p{L}])/giu;
 
 // ---------------------------------------------------------------- column 4: address
 

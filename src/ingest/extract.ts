@@ -40,7 +40,8 @@ import {
   REPLY_ADDRESS_CUE,
   REPLY_ADDRESS_KK,
   REPLY_ADDRESS_KK_LABEL,
-  REPRESENTS_ORGANISATION,
+  REPRESENTS_ORG_AFTER,
+  REPRESENTS_ORG_BEFORE,
   SIGNATURE_DELIMITER,
   SIGN_OFF,
   SUBJECT_PREFIX,
@@ -493,25 +494,28 @@ function findOrganisation(letter: Letter, displayName: string | null): Organisat
     if (org !== null) return org;
   }
   const body = letter.body.join('\n');
-  for (const m of body.matchAll(REPRESENTS_ORGANISATION)) {
-    const at = m.index ?? 0;
-    const after = body.slice(at + m[0].length, at + m[0].length + 120).split('\n')[0] ?? '';
-    const org = parseOrganisation(after);
+  for (const m of body.matchAll(REPRESENTS_ORG_AFTER)) {
+    const from = (m.index ?? 0) + m[0].length;
+    const org = parseOrganisation(firstLine(body.slice(from, from + 120)));
     if (org !== null) return org;
-    if (/^в лице|атынан/iu.test(m[0]) || /атынан/iu.test(m[0])) {
-      const before =
-        body
-          .slice(Math.max(0, at - 120), at)
-          .split('\n')
-          .pop() ?? '';
-      const orgBefore = parseOrganisation(before);
-      if (orgBefore !== null) return orgBefore;
-    }
+  }
+  for (const m of body.matchAll(REPRESENTS_ORG_BEFORE)) {
+    // only the same sentence: «Сотрудники АО «X» грубят. ТОО «Y» в лице директора …» is Y
+    const before = body
+      .slice(Math.max(0, (m.index ?? 0) - 120), m.index)
+      .split(/[.!?]\s|\n/u)
+      .pop();
+    const org = parseOrganisation(before ?? '');
+    if (org !== null) return org;
   }
   return displayName !== null ? parseOrganisation(displayName) : null;
 }
 
 // ---------------------------------------------------------------- column 4: address and phone
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? '';
+}
 
 function looksLikeAddress(s: string): boolean {
   return (
