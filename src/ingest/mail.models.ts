@@ -81,6 +81,7 @@ export const PROBLEM = {
   badBase64: 'broken-mime:bad-base64',
   salvagedText: 'broken-mime:salvaged-text',
   deepNesting: 'deep-nesting',
+  embeddedNotParsed: 'embedded-messages-not-parsed',
   undeclaredCharset: 'undeclared-8bit-charset',
   mislabelledCharset: 'mislabelled-charset',
   unknownCharset: 'unknown-charset',

@@ -45,6 +45,9 @@ const DEFAULT_MAX_TEXT = 200_000;
 const DEFAULT_MAX_HTML = 2_000_000;
 const MAX_HEADER_VALUE = 2_000;
 const MAX_FILENAME = 200;
+const MAX_FALLBACK_LINE = 8_000;
+/** The raw message is fed in views of this size, so backpressure bounds what is in flight. */
+const FEED_CHUNK = 64 * 1024;
 
 /** What MailParser produced, before it is turned into a ParsedMail. */
 interface RawParse {
@@ -65,22 +68,31 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
   };
   let parsed: RawParse;
   try {
-    parsed = await runParser(raw, ctx);
+    parsed = await runParser(raw, ctx, true);
   } catch {
-    // the repair pass or the parser gave up: keep the headers, lose the body
-    problems.add(PROBLEM.unparseable);
-    parsed = await parseHeadersOnly(raw);
+    try {
+      // too many parts (mailsplit's maxChildNodes) is usually embedded messages nested without
+      // end: keep the embedded ones as attachments instead of parsing into them
+      parsed = await runParser(raw, ctx, false);
+      problems.add(PROBLEM.embeddedNotParsed);
+    } catch {
+      // the repair pass or the parser gave up: keep the headers, lose the body
+      problems.add(PROBLEM.unparseable);
+      parsed = await parseHeadersOnly(raw);
+    }
   }
   return toParsedMail(parsed, ctx, opts);
 }
 
-function runParser(raw: Buffer, ctx: RepairContext): Promise<RawParse> {
+function runParser(raw: Buffer, ctx: RepairContext, embedded: boolean): Promise<RawParse> {
   return new Promise((resolve, reject) => {
+    // the repair splitter must see the same tree as MailParser's own splitter
+    const tree = embedded ? { defaultInlineEmbedded: true } : { ignoreEmbedded: true };
     const parser = new MailParser({
+      ...tree,
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipImageLinks: true,
-      defaultInlineEmbedded: true,
       checksumAlgo: false,
     });
     const result: RawParse = {
@@ -117,8 +129,8 @@ function runParser(raw: Buffer, ctx: RepairContext): Promise<RawParse> {
       finish();
     });
     pipeline(
-      Readable.from([raw]),
-      new mailsplit.Splitter(),
+      Readable.from(slices(raw, FEED_CHUNK)),
+      new mailsplit.Splitter(tree),
       new MimeRepair(ctx),
       new mailsplit.Joiner(),
       parser,
@@ -127,6 +139,10 @@ function runParser(raw: Buffer, ctx: RepairContext): Promise<RawParse> {
       },
     );
   });
+}
+
+function* slices(raw: Buffer, size: number): Generator<Buffer> {
+  for (let offset = 0; offset < raw.length; offset += size) yield raw.subarray(offset, offset + size);
 }
 
 /** Reads an attachment's content into a hash and releases it; the bytes are not kept. */
@@ -151,20 +167,21 @@ function hashAttachment(attachment: AttachmentStream): Promise<AttachmentMeta> {
   });
 }
 
-/** Last resort: the header block alone, parsed by MailParser, never throwing. */
+/**
+ * Last resort: the header block alone, every line cut to MAX_FALLBACK_LINE (a header block over
+ * mailsplit's 1 MB limit is what usually brings us here), parsed by MailParser, never throwing.
+ */
 async function parseHeadersOnly(raw: Buffer): Promise<RawParse> {
-  const head = raw.subarray(0, Math.min(raw.length, 1024 * 1024));
-  const text = head.toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const block = end >= 0 ? head.subarray(0, end) : head;
-  const headersOnly = Buffer.concat([block, Buffer.from('\r\n\r\n')]);
+  const head = raw.subarray(0, Math.min(raw.length, 4 * 1024 * 1024)).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const lines = (end >= 0 ? head.slice(0, end) : head)
+    .split(/\r?\n/)
+    .slice(0, 500)
+    .map((line) => line.slice(0, MAX_FALLBACK_LINE));
+  const headersOnly = Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1');
+  const ctx = { raw: headersOnly, hint: null, problems: new Set<string>(), sawPlainText: false };
   try {
-    return await runParser(headersOnly, {
-      raw: headersOnly,
-      hint: null,
-      problems: new Set(),
-      sawPlainText: false,
-    });
+    return await runParser(headersOnly, ctx, false);
   } catch {
     return { headers: new Map(), headerLines: [], text: '', html: '', attachments: [] };
   }

@@ -1,0 +1,134 @@
+/**
+ * Ingest health per source (table source_health): last successful poll, last error, when the
+ * credentials stop working. `senim status` and the digests read it. Reasons are codes, never
+ * personal data or message content (design: confidentiality).
+ */
+import { sql } from 'drizzle-orm';
+import { rows, type Queryable } from '../db/database.js';
+import { outbox, sourceHealth } from '../db/schema.js';
+
+export type SourceName = 'imap' | 'smtp';
+
+export interface SourceHealth {
+  source: string;
+  lastPollAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  authExpiresAt: Date | null;
+  details: Record<string, unknown>;
+}
+
+/** Warn this long before credentials stop working (the issue: days before, not after). */
+export const AUTH_WARNING_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+export async function recordSuccess(
+  q: Queryable,
+  source: SourceName,
+  at: Date,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await q
+    .insert(sourceHealth)
+    .values({ source, lastPollAt: at, lastSuccessAt: at, details, updatedAt: at })
+    .onConflictDoUpdate({
+      target: sourceHealth.source,
+      set: {
+        lastPollAt: at,
+        lastSuccessAt: at,
+        details: sql`${sourceHealth.details} || ${JSON.stringify(details)}::jsonb`,
+        updatedAt: at,
+      },
+    });
+}
+
+/** `reason` is a code with no personal data (e.g. "imap-auth", "db-unreachable"). */
+export async function recordFailure(
+  q: Queryable,
+  source: SourceName,
+  at: Date,
+  reason: string,
+): Promise<void> {
+  const lastError = reason.slice(0, 200);
+  await q
+    .insert(sourceHealth)
+    .values({ source, lastPollAt: at, lastError, lastErrorAt: at, updatedAt: at })
+    .onConflictDoUpdate({
+      target: sourceHealth.source,
+      set: { lastPollAt: at, lastError, lastErrorAt: at, updatedAt: at },
+    });
+}
+
+export async function recordAuthExpiry(
+  q: Queryable,
+  source: SourceName,
+  expiresAt: Date | null,
+  at: Date,
+): Promise<void> {
+  await q
+    .insert(sourceHealth)
+    .values({ source, authExpiresAt: expiresAt, updatedAt: at })
+    .onConflictDoUpdate({
+      target: sourceHealth.source,
+      set: { authExpiresAt: expiresAt, updatedAt: at },
+    });
+}
+
+export async function readHealth(q: Queryable): Promise<SourceHealth[]> {
+  return q.select().from(sourceHealth).orderBy(sourceHealth.source);
+}
+
+export interface OutboxCounts {
+  queued: number;
+  failed: number;
+  held: number;
+  sent: number;
+}
+
+/** Read straight from the outbox table: status needs no knowledge of the delivery code. */
+export async function readOutboxCounts(q: Queryable): Promise<OutboxCounts> {
+  const found = await rows<{ status: string; n: number | string }>(
+    q,
+    sql`select ${outbox.status} as status, count(*) as n from ${outbox} group by ${outbox.status}`,
+  );
+  const counts: OutboxCounts = { queued: 0, failed: 0, held: 0, sent: 0 };
+  for (const row of found) {
+    if (row.status in counts) counts[row.status as keyof OutboxCounts] = Number(row.n);
+  }
+  return counts;
+}
+
+/**
+ * Why ingest is not healthy, as sentences without personal data; empty when healthy. Unhealthy:
+ * the last poll error is more recent than the last success, credentials expire within
+ * AUTH_WARNING_DAYS (or have expired), or outgoing mail failed permanently.
+ */
+export function healthProblems(
+  sources: SourceHealth[],
+  outboxCounts: OutboxCounts,
+  now: Date,
+): string[] {
+  const problems: string[] = [];
+  for (const s of sources) {
+    if (s.lastErrorAt && (!s.lastSuccessAt || s.lastErrorAt > s.lastSuccessAt)) {
+      problems.push(`${s.source}: the last poll failed (${s.lastError ?? 'unknown reason'})`);
+    }
+    if (s.authExpiresAt) {
+      const days = (s.authExpiresAt.getTime() - now.getTime()) / DAY_MS;
+      if (days <= 0) problems.push(`${s.source}: the credentials have expired`);
+      else if (days <= AUTH_WARNING_DAYS) {
+        problems.push(`${s.source}: the credentials expire in ${Math.ceil(days)} day(s)`);
+      }
+    }
+  }
+  if (outboxCounts.failed > 0) {
+    problems.push(`outbox: ${outboxCounts.failed} mail(s) failed permanently`);
+  }
+  return problems;
+}
+
+/** Days until the credentials stop working, or null when unknown. */
+export function daysLeft(expiresAt: Date | null, now: Date): number | null {
+  return expiresAt ? Math.floor((expiresAt.getTime() - now.getTime()) / DAY_MS) : null;
+}

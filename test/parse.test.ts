@@ -1,0 +1,449 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { parseMail, sanitizeFilename, singleLine } from '../src/ingest/parse.js';
+import { detectCharset, normalizeCharset } from '../src/ingest/charset.js';
+import type { ParsedMail } from '../src/ingest/mail.models.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'mail');
+const fixtureNames = readdirSync(FIXTURES).filter((name) => name.endsWith('.eml'));
+const parseFixture = (name: string): Promise<ParsedMail> =>
+  parseMail(readFileSync(join(FIXTURES, name)), {});
+
+// What UTF-8 read as latin1 or cp1251 (and the reverse) looks like.
+const MOJIBAKE = ['Ð', 'Ñ', 'Р°', 'Рµ', 'Рѕ', 'СЃ', 'вЂ', 'Ã', 'ï»¿'];
+// The one fixture whose damage is real: its base64 is cut mid-character.
+const DAMAGED = new Set(['25-bad-base64.eml']);
+
+function expectReadable(value: string, name: string): void {
+  for (const marker of MOJIBAKE) expect(value, `${name}: ${marker}`).not.toContain(marker);
+  if (!DAMAGED.has(name)) expect(value, name).not.toContain('\uFFFD');
+}
+
+/** fixture → words its subject and its text must contain. */
+const EXPECTED: Record<string, { subject?: string; text: string[] }> = {
+  '01-outlook-ru-bribe-zheo2.eml': {
+    subject: 'взятке в ЖЭО-2',
+    text: ['ЖЭО-2', 'Сапаров Ерлан Маратович', '8 701 123 45 67', 'Орбита-2'],
+  },
+  '02-gmail-ru-heating-bill.eml': {
+    subject: 'счёт за отопление',
+    text: ['48 317 тенге', '+7 777 234 56 78'],
+  },
+  '03-mailru-ru-anonymous.eml': { subject: 'ТЭЦ-2', text: ['Прошу не указывать моё имя'] },
+  '04-yandex-kk-anonymous.eml': {
+    subject: 'Қосалқы станциядағы',
+    text: ['Атымды көрсетпеуіңізді сұраймын', 'Құрметпен'],
+  },
+  '05-apple-mail-en-anonymous.eml': { subject: 'Timesheet', text: ['Please keep me anonymous'] },
+  '06-outlook-kk-llp-representative.eml': {
+    subject: '«Алатау Сервис» ЖШС',
+    text: ['«Алатау Сервис» ЖШС', 'Серіков Дәурен Асқарұлы', '+7 727 312 45 67'],
+  },
+  '07-gmail-ru-too-representative.eml': {
+    subject: 'тендера №7781',
+    text: ['ТОО «СтройМонтаж-2010»', '8 (702) 555-12-34'],
+  },
+  '08-gmail-en-llp.eml': { subject: 'Steppe Logistics LLP', text: ['Steppe Logistics LLP'] },
+  '09-reply-re-obrashchenie-12.eml': {
+    subject: 'Re: Обращение № 12 зарегистрировано',
+    text: ['Дополняю своё обращение', '> Ваше обращение зарегистрировано'],
+  },
+  '10-thebat-cp1251-raw-header.eml': {
+    subject: 'Нет горячей воды',
+    text: ['горячей воды', 'Жумабеков Нурлан Кайратович'],
+  },
+  '11-outlook-express-koi8r.eml': {
+    subject: 'Вымогательство',
+    text: ['Энергосбыта', 'Петренко Ольга Ивановна'],
+  },
+  '12-undeclared-cp1251.eml': { subject: 'Свет в подъезде', text: ['Байзакова', 'Исаев Марат'] },
+  '13-undeclared-koi8r.eml': {
+    subject: 'Неверные начисления',
+    text: ['начисления за электроэнергию', 'Смирнова Татьяна'],
+  },
+  '14-undeclared-utf8-kk.eml': {
+    subject: 'Үйде жылу жоқ',
+    text: ['ықшамауданы', 'Оспанова Әсел Нұрланқызы'],
+  },
+  '15-iso-8859-5.eml': { subject: 'Отказ в перерасчёте', text: ['командировка', 'Белова Ирина'] },
+  '16-kz1048-declared.eml': {
+    subject: 'Жұмысқа қабылдау үшін ақша',
+    text: ['Құрметті омбудсмен', 'Нұрғали Бекұлы', 'Іле аудандық'],
+  },
+  '17-b-encoded-headers-kk.eml': {
+    subject: 'көше шамдары бір айдан бері жанбайды — өтінемін',
+    text: ['Шұғыла шағынауданында'],
+  },
+  '18-q-encoded-headers-cp1251.eml': {
+    subject: 'ПК «Жулдыз-1»',
+    text: ['тариф на тепло', 'Абенов Серик'],
+  },
+  '19-html-only-scripts.eml': {
+    subject: 'Нарушение ТБ',
+    text: ['нарушении техники безопасности', 'https://disk.yandex.kz/d/AbCdEf123'],
+  },
+  '20-multipart-alternative-yandex.eml': { subject: 'Возврат', text: ['переплату 12 500 тенге'] },
+  '21-attachments-pdf-docx.eml': { subject: 'приложениями', text: ['протокол осмотра'] },
+  '22-forwarded-rfc822.eml': {
+    subject: 'Fwd: угрозы',
+    text: ['Пересылаю письмо', 'если не заберёте жалобу'],
+  },
+  '23-broken-boundary.eml': { subject: 'Нет электричества', text: ['Тимирязева, 42'] },
+  '24-missing-boundary-param.eml': { subject: 'повторно', text: ['Тимирязева, 42'] },
+  '25-bad-base64.eml': { subject: 'Перенос', text: ['Прошу перенести отключение', 'Сатпаева'] },
+  '26-truncated-multipart.eml': { subject: 'заявке 4471', text: ['счётчик опломбирован'] },
+  '27-no-message-id-garbage-date.eml': { subject: 'График', text: ['Медеускому району'] },
+  '28-header-injection.eml': { subject: 'Счёт за ноябрь', text: ['проверьте пожалуйста'] },
+  '29-nul-bytes.eml': { subject: 'нулевыми', text: ['продолжение после нуля'] },
+  '30-missing-headers.eml': { text: ['Жибек Жолы'] },
+  '31-ooo-outlook-ru.eml': { subject: 'Автоматический ответ', text: ['в отпуске'] },
+  '32-ooo-kk-subject-only.eml': { subject: 'Автоматты жауап', text: ['Кеңседе жоқпын'] },
+  '33-ooo-en-gmail-vacation.eml': { subject: 'Out of Office', text: ['out of the office'] },
+  '34-ooo-yandex-ru-x-autoreply.eml': { subject: 'Автоответ', text: ['Я в отпуске'] },
+  '35-ooo-mailru-ru-weak-subject.eml': { subject: 'Нет на месте', text: ['нет на месте'] },
+  '36-ooo-kk-x-autorespond.eml': { subject: 'Демалыстамын', text: ['желтоқсанда'] },
+  '37-bounce-postfix.eml': { subject: 'Undelivered Mail', text: ['User unknown'] },
+  '38-bounce-exchange-ru.eml': {
+    subject: 'Недоставленное сообщение',
+    text: ['Не удалось доставить'],
+  },
+  '39-bounce-null-return-path-only.eml': { subject: 'Уведомление', text: ['не может быть'] },
+  '40-list-mail.eml': { subject: 'Дайджест', text: ['ТЭЦ-3'] },
+  '41-newsletter-bulk.eml': { subject: 'Скидки недели', text: ['Обогреватели со скидкой'] },
+  '42-spam-flagged.eml': { subject: 'Вы выиграли', text: ['комиссию'] },
+  '43-spam-status-only.eml': { subject: 'INVEST NOW', text: ['Guaranteed'] },
+  '44-own-address-loop.eml': { subject: 'Обращение № 12', text: ['зарегистрировано'] },
+  '45-noreply-webform-appeal.eml': {
+    subject: 'формы «Доверие»',
+    text: ['РЭС-5', 'Прошу не указывать моё имя'],
+  },
+  '46-dmarc-fail-appeal.eml': { subject: 'отозвать', text: ['отозвать моё обращение'] },
+  '47-reply-to-personal.eml': {
+    subject: 'Тоқ қосу мерзімі бұзылды',
+    text: ['«Жарық Құрылыс» ЖШС', '+7 701 444 55 66'],
+  },
+};
+
+describe('parseMail on the .eml fixtures', () => {
+  it('has at least 40 fixtures, each with expectations', () => {
+    expect(fixtureNames.length).toBeGreaterThanOrEqual(40);
+    expect(Object.keys(EXPECTED).sort()).toEqual([...fixtureNames].sort());
+  });
+
+  it.each(fixtureNames)('parses %s to readable text with the expected words', async (name) => {
+    const mail = await parseFixture(name);
+    const expected = EXPECTED[name];
+    expectReadable(mail.text, name);
+    expectReadable(mail.subject, name);
+    expectReadable(mail.from?.name ?? '', name);
+    for (const word of expected?.text ?? []) expect(mail.text, name).toContain(word);
+    if (expected?.subject) expect(mail.subject).toContain(expected.subject);
+    expect(mail.text).not.toMatch(/\r|\0/);
+    expect(mail.subject).not.toMatch(/[\r\n\0]/);
+  });
+});
+
+describe('parseMail charsets', () => {
+  it('decodes a declared windows-1251 body and repairs raw 8-bit cp1251 header bytes', async () => {
+    const mail = await parseFixture('10-thebat-cp1251-raw-header.eml');
+    expect(mail.from).toEqual({ address: 'nurlan.zh@nursat.kz', name: 'Нурлан Жумабеков' });
+    expect(mail.problems).toContain('raw-8bit-header:windows-1251');
+  });
+
+  it('tells undeclared windows-1251 from undeclared koi8-r and says so', async () => {
+    const cp1251 = await parseFixture('12-undeclared-cp1251.eml');
+    const koi8 = await parseFixture('13-undeclared-koi8r.eml');
+    expect(cp1251.problems).toContain('undeclared-8bit-charset:windows-1251');
+    expect(koi8.problems).toContain('undeclared-8bit-charset:koi8-r');
+    expect(koi8.from?.name).toBe('Татьяна Смирнова');
+  });
+
+  it('keeps Kazakh letters from undeclared UTF-8 and from declared KZ-1048', async () => {
+    const utf8 = await parseFixture('14-undeclared-utf8-kk.eml');
+    const kz1048 = await parseFixture('16-kz1048-declared.eml');
+    expect(utf8.from?.name).toBe('Әсел Оспанова');
+    expect(kz1048.from?.name).toBe('Нұрғали Бекұлы');
+    for (const letter of 'әғқңөұүі') expect(utf8.text + kz1048.text).toContain(letter);
+  });
+
+  it('round-trips all Kazakh letters, both cases, through a KZ-1048 body and subject', async () => {
+    const letters = 'ӘәҒғҚқҢңӨөҰұҮүҺһІі';
+    const subject = iconv.encode(letters, 'rk1048').toString('base64');
+    const raw = Buffer.concat([
+      Buffer.from(`From: a@b.kz\r\nSubject: =?KZ-1048?B?${subject}?=\r\n`),
+      Buffer.from('Content-Type: text/plain; charset=KZ-1048\r\n\r\n'),
+      iconv.encode(`Әріптер: ${letters}`, 'rk1048'),
+    ]);
+    const mail = await parseMail(raw, {});
+    expect(mail.subject).toBe(letters);
+    expect(mail.text).toBe(`Әріптер: ${letters}`);
+  });
+
+  it('reads koi8-r saved with LF line ends, Q-encoded koi8-r headers included', async () => {
+    const mail = await parseFixture('11-outlook-express-koi8r.eml');
+    expect(mail.from?.name).toBe('Петренко Ольга');
+    expect(mail.problems).toEqual([]);
+  });
+
+  it('detects the charset of short strings, names included', () => {
+    for (const text of ['Жалоба', 'Иван Петров', 'Re: Обращение № 12', 'Нет горячей воды']) {
+      expect(detectCharset(iconv.encode(text, 'cp1251'))).toBe('windows-1251');
+      expect(detectCharset(iconv.encode(text, 'koi8-r'))).toBe('koi8-r');
+      expect(detectCharset(Buffer.from(text))).toBe('utf-8');
+    }
+    expect(detectCharset(iconv.encode('Сәлеметсіз бе, Қазақстан', 'rk1048'))).toBe('rk1048');
+    expect(detectCharset(Buffer.from('plain ascii'))).toBeNull();
+  });
+
+  it('maps the KZ-1048 aliases mail clients write to the name iconv-lite knows', () => {
+    expect(normalizeCharset('KZ-1048')).toBe('rk1048');
+    expect(normalizeCharset('STRK1048-2002')).toBe('rk1048');
+    expect(normalizeCharset('x-unknown-charset')).toBeNull();
+  });
+
+  it('treats a body declared UTF-8 but written in cp1251 as mislabelled, not as mojibake', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('From: a@b.kz\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'),
+      iconv.encode('Прошу проверить счёт за свет.', 'cp1251'),
+    ]);
+    const mail = await parseMail(raw, {});
+    expect(mail.text).toBe('Прошу проверить счёт за свет.');
+    expect(mail.problems).toContain('mislabelled-charset:windows-1251');
+  });
+});
+
+describe('parseMail HTML', () => {
+  it('turns HTML-only mail into text without script, style, images or markup', async () => {
+    const mail = await parseFixture('19-html-only-scripts.eml');
+    expect(mail.htmlOnly).toBe(true);
+    for (const gone of ['<', 'script', 'alert', 'document.cookie', 'font-family', 'pixel.gif']) {
+      expect(mail.text).not.toContain(gone);
+    }
+    expect(mail.text).toContain('папка с фото [https://disk.yandex.kz/d/AbCdEf123]');
+  });
+
+  it('prefers the plain-text alternative to the HTML one', async () => {
+    const mail = await parseFixture('20-multipart-alternative-yandex.eml');
+    expect(mail.htmlOnly).toBe(false);
+    expect(mail.text).not.toContain('ТОЛЬКО В HTML-ВЕРСИИ');
+  });
+});
+
+describe('parseMail headers', () => {
+  it('keeps message ids and references for threading replies to our acknowledgement', async () => {
+    const mail = await parseFixture('09-reply-re-obrashchenie-12.eml');
+    expect(mail.inReplyTo).toBe('<appeal-12.ack.1731906900@senim.ales.kz>');
+    expect(mail.references).toEqual([
+      '<DB9PR02MB7212C1A5E3F0A1B2C3D4E5F6A7B8@DB9PR02MB7212.eurprd02.prod.outlook.com>',
+      '<appeal-12.ack.1731906900@senim.ales.kz>',
+    ]);
+    expect(mail.to).toEqual(['ombudsman@ales.kz']);
+  });
+
+  it('strips encoded CR/LF from the subject and display names (header injection)', async () => {
+    const mail = await parseFixture('28-header-injection.eml');
+    for (const value of [mail.subject, mail.from?.name ?? '', mail.replyTo?.name ?? '']) {
+      expect(value).not.toMatch(/[\r\n\u2028\u2029]/);
+    }
+    expect(mail.from?.address).toBe('sidorov@example.kz');
+    expect(mail.problems).toContain('header-control-chars');
+  });
+
+  it('returns null for a missing Message-ID and a garbage Date instead of inventing them', async () => {
+    const mail = await parseFixture('27-no-message-id-garbage-date.eml');
+    expect(mail.messageId).toBeNull();
+    expect(mail.date).toBeNull();
+    expect(mail.problems).toEqual(expect.arrayContaining(['missing-message-id', 'bad-date']));
+  });
+
+  it('keeps only the classification headers, single-line', async () => {
+    const mail = await parseFixture('37-bounce-postfix.eml');
+    expect(mail.headers['return-path']).toEqual(['<>']);
+    expect(mail.headers['content-type']?.[0]).toMatch(
+      /^multipart\/report; report-type=delivery-status/,
+    );
+    expect(mail.headers['received']).toBeUndefined();
+  });
+
+  it('reduces names to one line without control or bidi characters', () => {
+    expect(singleLine('a\r\nBcc: x\u202Eb\u0000')).toBe('a Bcc: x b');
+  });
+});
+
+describe('parseMail attachments', () => {
+  it('lists attachments with size and SHA-256 but not their content', async () => {
+    const mail = await parseFixture('21-attachments-pdf-docx.eml');
+    expect(mail.attachments.map((a) => a.filename)).toEqual([
+      'protocol.pdf',
+      'Жалоба.docx',
+      'passwd',
+    ]);
+    const stub = mail.attachments[2]!;
+    expect(stub.size).toBe(10);
+    expect(stub.sha256).toBe(createHash('sha256').update('not really').digest('hex'));
+    for (const attachment of mail.attachments) {
+      expect(Object.keys(attachment).sort()).toEqual(['contentType', 'filename', 'sha256', 'size']);
+    }
+  });
+
+  it('sanitises file names: no path, control or bidi characters, no leading dots', () => {
+    expect(sanitizeFilename('../../etc/passwd')).toBe('passwd');
+    expect(sanitizeFilename('C:\\Users\\x\\скан.pdf')).toBe('скан.pdf');
+    expect(sanitizeFilename('invoice\u202Efdp.exe')).toBe('invoice fdp.exe');
+    expect(sanitizeFilename('..\r\n.hidden')).toBe('hidden');
+    expect(sanitizeFilename('')).toBeNull();
+  });
+});
+
+describe('parseMail on broken input', () => {
+  it('salvages the text of a multipart whose boundary never appears', async () => {
+    const mail = await parseFixture('23-broken-boundary.eml');
+    expect(mail.problems).toEqual(
+      expect.arrayContaining(['broken-mime', 'broken-mime:boundary-not-found']),
+    );
+    expect(mail.text).not.toContain('Content-Type');
+  });
+
+  it('salvages the text of a multipart without a boundary parameter', async () => {
+    const mail = await parseFixture('24-missing-boundary-param.eml');
+    expect(mail.problems).toContain('broken-mime:missing-boundary');
+  });
+
+  it('drops non-base64 lines instead of shifting the rest of the text into garbage', async () => {
+    const mail = await parseFixture('25-bad-base64.eml');
+    expect(mail.problems).toContain('broken-mime:bad-base64');
+    expect(mail.text).toContain('Дом по ул. Сатпаева, 90');
+  });
+
+  it('keeps what arrived of a truncated message', async () => {
+    const mail = await parseFixture('26-truncated-multipart.eml');
+    expect(mail.problems).toContain('broken-mime:unterminated-multipart');
+    expect(mail.attachments).toHaveLength(1);
+  });
+
+  it('removes NUL bytes and notes them', async () => {
+    const mail = await parseFixture('29-nul-bytes.eml');
+    expect(mail.problems).toContain('nul-bytes');
+  });
+
+  it('parses a message with no headers at all', async () => {
+    const mail = await parseFixture('30-missing-headers.eml');
+    expect(mail.from).toBeNull();
+    expect(mail.subject).toBe('');
+    expect(mail.problems).toContain('missing-from');
+  });
+
+  it.each([
+    ['empty', Buffer.alloc(0)],
+    ['NUL bytes only', Buffer.alloc(1000)],
+    ['a line without a colon', Buffer.from('garbage without colon')],
+    ['random bytes', randomBytes(64 * 1024)],
+  ])('returns without throwing for %s', async (_label, raw) => {
+    const mail = await parseMail(raw, {});
+    expect(mail.problems).toContain('missing-from');
+  });
+
+  it('returns for a 20 MB single line, cut to maxTextChars', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('From: a@b.kz\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'),
+      Buffer.alloc(20 * 1024 * 1024, 'я'),
+    ]);
+    const mail = await parseMail(raw, { maxTextChars: 1000 });
+    expect(mail.text).toHaveLength(1000);
+    expect(mail.problems).toContain('text-truncated');
+  });
+
+  it('returns the headers it can for a header block beyond the 1 MB limit', async () => {
+    const raw = Buffer.from(`From: a@b.kz\r\nSubject: ${'x'.repeat(3_000_000)}\r\n\r\nbody\r\n`);
+    const mail = await parseMail(raw, {});
+    expect(mail.problems).toContain('unparseable');
+    expect(mail.from?.address).toBe('a@b.kz');
+    expect(mail.subject.length).toBeLessThan(10_000);
+  });
+});
+
+/** A message wrapped `depth` times in multipart/mixed + message/rfc822. */
+function nested(depth: number): Buffer {
+  let message =
+    'From: inner@example.kz\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nСамый глубокий текст.\r\n';
+  for (let level = 1; level <= depth; level++) {
+    message =
+      `From: level${level}@example.kz\r\nMIME-Version: 1.0\r\n` +
+      `Content-Type: multipart/mixed; boundary="b${level}"\r\n\r\n` +
+      `--b${level}\r\nContent-Type: message/rfc822\r\n\r\n${message}\r\n--b${level}--\r\n`;
+  }
+  return Buffer.from(message);
+}
+
+describe('parseMail on deep nesting', () => {
+  it('parses forwarded messages nested 50 deep and flags the depth', async () => {
+    const mail = await parseMail(nested(50), {});
+    expect(mail.text).toContain('Самый глубокий текст.');
+    expect(mail.problems).toContain('deep-nesting');
+  });
+
+  it('returns quickly for 3000 levels, keeping embedded messages as attachments', async () => {
+    const started = Date.now();
+    const mail = await parseMail(nested(3000), {});
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(mail.problems).toContain('embedded-messages-not-parsed');
+  });
+});
+
+describe('parseMail memory', () => {
+  const ATTACHMENT = 30 * 1024 * 1024;
+
+  function bigMessage(): Buffer {
+    const base64 = randomBytes(ATTACHMENT).toString('base64').replace(/.{76}/g, '$&\r\n');
+    return Buffer.from(
+      'From: a@b.kz\r\nSubject: big\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: multipart/mixed; boundary="BIG"\r\n\r\n' +
+        '--BIG\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nСм. вложение.\r\n' +
+        '--BIG\r\nContent-Type: application/pdf\r\n' +
+        'Content-Disposition: attachment; filename="scan.pdf"\r\n' +
+        `Content-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--BIG--\r\n`,
+    );
+  }
+
+  it('streams a 30 MB attachment into a hash, staying under 3x its size', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const raw = bigMessage();
+    // the generator's buffers are freed only after a GC cycle and their finalizers: without the
+    // wait, their release during the parse hides the parse's own growth
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gc();
+    const used = () => {
+      const m = process.memoryUsage();
+      return { heap: m.heapUsed + m.external, rss: m.rss };
+    };
+    const base = used();
+    let peak = base;
+    let samples = 0;
+    const timer = setInterval(() => {
+      samples++;
+      const now = used();
+      peak = { heap: Math.max(peak.heap, now.heap), rss: Math.max(peak.rss, now.rss) };
+    }, 2);
+    const mail = await parseMail(raw, {});
+    clearInterval(timer);
+    const heapDelta = peak.heap - base.heap;
+    const rssDelta = peak.rss - base.rss;
+    console.info(
+      `30 MB attachment (raw ${(raw.length / 2 ** 20).toFixed(1)} MB): ` +
+        `peak heap+external +${(heapDelta / 2 ** 20).toFixed(1)} MB, ` +
+        `peak RSS +${(rssDelta / 2 ** 20).toFixed(1)} MB, ${samples} samples`,
+    );
+    expect(mail.attachments).toEqual([
+      expect.objectContaining({ filename: 'scan.pdf', size: ATTACHMENT }),
+    ]);
+    expect(mail.text).toBe('См. вложение.');
+    expect(heapDelta).toBeLessThan(3 * ATTACHMENT);
+  });
+});
