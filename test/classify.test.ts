@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ANSWER_BLOCK,
+  REASON,
+  classifyMail,
+  type ClassifyContext,
+} from '../src/ingest/classify.js';
+import { parseMail } from '../src/ingest/parse.js';
+import type { ParsedMail } from '../src/ingest/mail.models.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'mail');
+const CTX: ClassifyContext = { ownAddresses: ['ombudsman@ales.kz'], dmarcFailBlocks: true };
+
+const parseFixture = (name: string): Promise<ParsedMail> =>
+  parseMail(readFileSync(join(FIXTURES, name)), {});
+
+function mail(overrides: Partial<ParsedMail> = {}): ParsedMail {
+  return {
+    messageId: '<m1@example.kz>',
+    inReplyTo: null,
+    references: [],
+    subject: 'Жалоба на счёт',
+    from: { address: 'citizen@example.kz', name: 'Иван Петров' },
+    replyTo: null,
+    to: ['ombudsman@ales.kz'],
+    cc: [],
+    date: new Date('2024-11-18T05:00:00Z'),
+    text: 'Прошу проверить счёт.',
+    htmlOnly: false,
+    attachments: [],
+    headers: {},
+    problems: [],
+    ...overrides,
+  };
+}
+
+/** fixture → kind, reason, and the answer block when it is an appeal that must not be answered. */
+const EXPECTED: [string, string, string, string | null][] = [
+  ['01-outlook-ru-bribe-zheo2.eml', 'appeal', REASON.person, null],
+  ['02-gmail-ru-heating-bill.eml', 'appeal', REASON.person, null],
+  ['03-mailru-ru-anonymous.eml', 'appeal', REASON.person, null],
+  ['04-yandex-kk-anonymous.eml', 'appeal', REASON.person, null],
+  ['05-apple-mail-en-anonymous.eml', 'appeal', REASON.person, null],
+  ['06-outlook-kk-llp-representative.eml', 'appeal', REASON.person, null],
+  ['07-gmail-ru-too-representative.eml', 'appeal', REASON.person, null],
+  ['08-gmail-en-llp.eml', 'appeal', REASON.person, null],
+  ['09-reply-re-obrashchenie-12.eml', 'appeal', REASON.person, null],
+  ['10-thebat-cp1251-raw-header.eml', 'appeal', REASON.person, null],
+  ['11-outlook-express-koi8r.eml', 'appeal', REASON.person, null],
+  ['12-undeclared-cp1251.eml', 'appeal', REASON.person, null],
+  ['13-undeclared-koi8r.eml', 'appeal', REASON.person, null],
+  ['14-undeclared-utf8-kk.eml', 'appeal', REASON.person, null],
+  ['15-iso-8859-5.eml', 'appeal', REASON.person, null],
+  ['16-kz1048-declared.eml', 'appeal', REASON.person, null],
+  ['17-b-encoded-headers-kk.eml', 'appeal', REASON.person, null],
+  ['18-q-encoded-headers-cp1251.eml', 'appeal', REASON.person, null],
+  ['19-html-only-scripts.eml', 'appeal', REASON.person, null],
+  ['20-multipart-alternative-yandex.eml', 'appeal', REASON.person, null],
+  ['21-attachments-pdf-docx.eml', 'appeal', REASON.person, null],
+  ['22-forwarded-rfc822.eml', 'appeal', REASON.person, null],
+  ['23-broken-boundary.eml', 'appeal', REASON.person, null],
+  ['24-missing-boundary-param.eml', 'appeal', REASON.person, null],
+  ['25-bad-base64.eml', 'appeal', REASON.person, null],
+  ['26-truncated-multipart.eml', 'appeal', REASON.person, null],
+  ['27-no-message-id-garbage-date.eml', 'appeal', REASON.person, null],
+  ['28-header-injection.eml', 'appeal', REASON.person, null],
+  ['29-nul-bytes.eml', 'appeal', REASON.person, null],
+  ['30-missing-headers.eml', 'appeal', REASON.person, ANSWER_BLOCK.noReplyAddress],
+  ['31-ooo-outlook-ru.eml', 'auto-reply', REASON.autoSubmitted, null],
+  ['32-ooo-kk-subject-only.eml', 'auto-reply', REASON.autoReplySubject, null],
+  ['33-ooo-en-gmail-vacation.eml', 'auto-reply', REASON.autoSubmitted, null],
+  ['34-ooo-yandex-ru-x-autoreply.eml', 'auto-reply', REASON.xAutoreply, null],
+  ['35-ooo-mailru-ru-weak-subject.eml', 'auto-reply', REASON.autoReplySubject, null],
+  ['36-ooo-kk-x-autorespond.eml', 'auto-reply', REASON.xAutorespond, null],
+  ['37-bounce-postfix.eml', 'bounce', REASON.deliveryReport, null],
+  ['38-bounce-exchange-ru.eml', 'bounce', REASON.deliveryReport, null],
+  ['39-bounce-null-return-path-only.eml', 'bounce', REASON.nullReturnPath, null],
+  ['40-list-mail.eml', 'list', REASON.listId, null],
+  ['41-newsletter-bulk.eml', 'list', REASON.listUnsubscribe, null],
+  ['42-spam-flagged.eml', 'spam', REASON.spamFlag, null],
+  ['43-spam-status-only.eml', 'spam', REASON.spamStatus, null],
+  ['44-own-address-loop.eml', 'own', REASON.ownAddress, null],
+  ['45-noreply-webform-appeal.eml', 'appeal', REASON.person, ANSWER_BLOCK.roleAddress],
+  ['46-dmarc-fail-appeal.eml', 'appeal', REASON.person, ANSWER_BLOCK.dmarcFail],
+  ['47-reply-to-personal.eml', 'appeal', REASON.person, null],
+];
+
+describe('classifyMail on the fixtures', () => {
+  it.each(EXPECTED)('classifies %s as %s (%s)', async (name, kind, reason, block) => {
+    const result = classifyMail(await parseFixture(name), CTX);
+    expect(result.kind).toBe(kind);
+    expect(result.reason).toBe(reason);
+    const answerable = kind === 'appeal' && block === null;
+    expect(result.answerable).toBe(answerable);
+    if (!answerable) expect(result.answerBlock).toBe(kind === 'appeal' ? block : reason);
+  });
+
+  it('never answers automatic mail: every non-appeal kind is unanswerable', async () => {
+    for (const [name, kind] of EXPECTED.filter(([, k]) => k !== 'appeal')) {
+      const result = classifyMail(await parseFixture(name), CTX);
+      expect(result, name).toMatchObject({ kind, answerable: false });
+    }
+  });
+
+  it('gives reasons that are codes, never a name, an address or content', async () => {
+    for (const [name] of EXPECTED) {
+      const parsed = await parseFixture(name);
+      const { reason, answerBlock } = classifyMail(parsed, CTX);
+      for (const code of [reason, answerBlock ?? '']) {
+        expect(code).toMatch(/^[a-z0-9:/=.-]*$/);
+        if (parsed.from?.address) expect(code).not.toContain(parsed.from.address.toLowerCase());
+      }
+    }
+  });
+});
+
+describe('classifyMail rules', () => {
+  it('treats Auto-Submitted: no as a person, anything else as automatic', () => {
+    expect(classifyMail(mail({ headers: { 'auto-submitted': ['no'] } }), CTX).kind).toBe('appeal');
+    for (const value of ['auto-replied', 'auto-generated', 'auto-notified; owner-email=x']) {
+      const result = classifyMail(mail({ headers: { 'auto-submitted': [value] } }), CTX);
+      expect(result).toMatchObject({ kind: 'auto-reply', reason: REASON.autoSubmitted });
+    }
+  });
+
+  it.each(['bulk', 'junk', 'auto_reply'])('treats Precedence: %s as automatic', (value) => {
+    expect(classifyMail(mail({ headers: { precedence: [value] } }), CTX).kind).toBe('auto-reply');
+  });
+
+  it.each(['All', 'OOF, AutoReply', 'AutoReply'])(
+    'treats X-Auto-Response-Suppress: %s as automatic',
+    (value) => {
+      const result = classifyMail(mail({ headers: { 'x-auto-response-suppress': [value] } }), CTX);
+      expect(result.reason).toBe(REASON.autoResponseSuppress);
+    },
+  );
+
+  it.each([
+    'Автоматический ответ: Обращение № 12',
+    'Автоответ: Ваше письмо',
+    'Automatic reply: Appeal No. 12',
+    'Auto: Appeal No. 12',
+    'Autoreply: Appeal',
+    'Out of Office: Appeal No. 12',
+    'Автоматты жауап: Өтініш № 12',
+  ])('recognises the out-of-office subject «%s» on its own', (subject) => {
+    expect(classifyMail(mail({ subject }), CTX).reason).toBe(REASON.autoReplySubject);
+  });
+
+  it.each(['Отпуск', 'Нет на месте', 'Вне офиса', 'Кеңседе жоқпын', 'Демалыста'])(
+    'counts the ambiguous subject «%s» only on a reply to earlier mail',
+    (subject) => {
+      expect(classifyMail(mail({ subject }), CTX).kind).toBe('appeal');
+      const reply = mail({ subject, inReplyTo: '<appeal-12.ack@senim.ales.kz>' });
+      expect(classifyMail(reply, CTX).kind).toBe('auto-reply');
+    },
+  );
+
+  it('keeps a person writing about their leave an appeal', () => {
+    const subject = 'Отпуск не дают третий год';
+    const reply = mail({ subject, inReplyTo: '<appeal-12.ack@senim.ales.kz>' });
+    expect(classifyMail(reply, CTX).kind).toBe('appeal');
+  });
+
+  it('recognises bounces by sender, subject and X-Failed-Recipients', () => {
+    const daemon = mail({ from: { address: 'MAILER-DAEMON@mx.example.kz', name: '' } });
+    expect(classifyMail(daemon, CTX).reason).toBe(REASON.mailerDaemon);
+    const ndr = mail({ subject: 'Недоставленное сообщение: Обращение № 12' });
+    expect(classifyMail(ndr, CTX).reason).toBe(REASON.bounceSubject);
+    const failed = mail({ headers: { 'x-failed-recipients': ['x@example.kz'] } });
+    expect(classifyMail(failed, CTX).reason).toBe(REASON.failedRecipients);
+  });
+
+  it('needs Precedence with List-Unsubscribe to call mail a list, List-Id alone suffices', () => {
+    const unsubscribeOnly = mail({ headers: { 'list-unsubscribe': ['<mailto:u@x.kz>'] } });
+    expect(classifyMail(unsubscribeOnly, CTX).kind).toBe('appeal');
+    expect(classifyMail(mail({ headers: { 'list-id': ['<a.list.kz>'] } }), CTX).kind).toBe('list');
+  });
+
+  it('honours spam headers unless told not to', () => {
+    const flagged = mail({ headers: { 'x-spam-flag': ['YES'] } });
+    expect(classifyMail(flagged, CTX).kind).toBe('spam');
+    expect(classifyMail(flagged, { ...CTX, spamHeaders: false }).kind).toBe('appeal');
+    expect(classifyMail(mail({ headers: { 'x-spam-flag': ['NO'] } }), CTX).kind).toBe('appeal');
+  });
+
+  it('recognises our own address case-insensitively', () => {
+    const own = mail({ from: { address: 'OMBUDSMAN@Ales.KZ', name: '' } });
+    expect(classifyMail(own, CTX)).toMatchObject({ kind: 'own', answerable: false });
+  });
+
+  it.each(['noreply@x.kz', 'no-reply@x.kz', 'do-not-reply@x.kz', 'DoNotReply@x.kz'])(
+    'registers a person’s text from %s but does not answer it',
+    (address) => {
+      const result = classifyMail(mail({ from: { address, name: 'Форма' } }), CTX);
+      expect(result).toMatchObject({ kind: 'appeal', answerable: false });
+    },
+  );
+
+  it('does not answer an appeal whose Reply-To is postmaster or MAILER-DAEMON', () => {
+    for (const address of ['postmaster@x.kz', 'MAILER-DAEMON@x.kz']) {
+      const result = classifyMail(mail({ replyTo: { address, name: '' } }), CTX);
+      expect(result).toMatchObject({ kind: 'appeal', answerBlock: ANSWER_BLOCK.roleAddress });
+    }
+  });
+
+  it('answers to Reply-To when it is set, and refuses it when it is our own address', () => {
+    const viaForm = mail({
+      from: { address: 'no-reply@forms.kz', name: '' },
+      replyTo: { address: 'citizen@example.kz', name: '' },
+    });
+    expect(classifyMail(viaForm, CTX).answerable).toBe(true);
+    const loop = mail({ replyTo: { address: 'ombudsman@ales.kz', name: '' } });
+    expect(classifyMail(loop, CTX).answerBlock).toBe(ANSWER_BLOCK.ownReplyAddress);
+  });
+
+  it('blocks the answer on dmarc=fail only when configured, trusting the topmost result only', () => {
+    const failed = mail({ headers: { 'authentication-results': ['mx.ales.kz; dmarc=fail'] } });
+    expect(classifyMail(failed, CTX).answerBlock).toBe(ANSWER_BLOCK.dmarcFail);
+    expect(classifyMail(failed, { ...CTX, dmarcFailBlocks: false }).answerable).toBe(true);
+    const forgedBelow = mail({
+      headers: { 'authentication-results': ['mx.ales.kz; dmarc=pass', 'evil; dmarc=fail'] },
+    });
+    expect(classifyMail(forgedBelow, CTX).answerable).toBe(true);
+  });
+});
