@@ -1,0 +1,159 @@
+/**
+ * The Ombudsman's digest's SQL: new appeals, what awaits triage, what is due or overdue (present
+ * state derived as in src/cases/case-state.ts), held mail, failed outgoing mail, unanswered
+ * backlog. Each list is capped; its total is counted.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Queryable } from '../db/database.js';
+import { NONE } from './chairman-report.js';
+import { stateOf } from './chairman-report.repository.js';
+import { SECTION_CAP, type Section } from './ombudsman-digest.js';
+
+export interface DigestEntryRow {
+  number: number;
+  receivedAt: Date;
+  channel: string;
+  scope: string;
+  category: string | null;
+  site: string | null;
+  evidence: string[];
+  content: string;
+  dueDate: string;
+  backlog: boolean;
+}
+
+interface RawEntryRow {
+  number: number;
+  received_at: string | Date;
+  channel: string;
+  scope: string;
+  category: string;
+  site: string;
+  evidence: string[] | string;
+  content: string;
+  due: string;
+  backlog: boolean;
+  total: number;
+}
+
+function toEntry(r: RawEntryRow): DigestEntryRow {
+  const evidence: unknown = typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence;
+  return {
+    number: Number(r.number),
+    receivedAt: new Date(r.received_at),
+    channel: r.channel,
+    scope: r.scope,
+    category: r.category === NONE ? null : r.category,
+    site: r.site === NONE ? null : r.site,
+    evidence: Array.isArray(evidence) ? evidence.map(String) : [],
+    content: r.content,
+    dueDate: r.due,
+    backlog: r.backlog,
+  };
+}
+
+/** Entries chosen by `where` (over the entry) and `having` (over its present state `s`), capped. */
+async function entryList(
+  q: Queryable,
+  where: SQL,
+  state: SQL,
+  order: SQL,
+): Promise<Section<DigestEntryRow>> {
+  const found = await rows<RawEntryRow>(
+    q,
+    sql`select s.*, count(*) over ()::int as total
+      from (${stateOf(where, sql`e.content, e.evidence,`)}) s
+      where ${state}
+      order by ${order}
+      limit ${SECTION_CAP}`,
+  );
+  return { items: found.map(toEntry), total: Number(found[0]?.total ?? 0) };
+}
+
+export interface DigestQuery {
+  since: number;
+  upTo: number;
+  today: string;
+  dueSoonUntil: string;
+}
+
+export interface DigestLists {
+  newAppeals: Section<DigestEntryRow>;
+  pending: Section<DigestEntryRow>;
+  dueSoon: Section<DigestEntryRow>;
+  overdue: Section<DigestEntryRow>;
+  backlogUnanswered: Section<DigestEntryRow>;
+}
+
+/**
+ * The backlog has its own section (registered unanswered, due dates long past): it would bury the
+ * day's work if it were listed as pending or overdue too.
+ */
+export async function digestLists(q: Queryable, d: DigestQuery): Promise<DigestLists> {
+  const journal = sql`e.number <= ${d.upTo}`;
+  const current = sql`e.number <= ${d.upTo} and not e.backlog`;
+  return {
+    newAppeals: await entryList(
+      q,
+      sql`e.number > ${d.since} and e.number <= ${d.upTo}`,
+      sql`true`,
+      sql`s.number`,
+    ),
+    pending: await entryList(
+      q,
+      current,
+      sql`s.status = 'open' and s.scope = 'pending'`,
+      sql`s.number`,
+    ),
+    dueSoon: await entryList(
+      q,
+      current,
+      sql`s.status = 'open' and s.due >= ${d.today} and s.due <= ${d.dueSoonUntil}`,
+      sql`s.due, s.number`,
+    ),
+    overdue: await entryList(
+      q,
+      current,
+      sql`s.status = 'open' and s.due < ${d.today}`,
+      sql`s.due, s.number`,
+    ),
+    backlogUnanswered: await entryList(
+      q,
+      sql`${journal} and e.backlog and not exists (select 1 from entry_events a
+        where a.entry_number = e.number and a.kind = 'answer-queued')`,
+      sql`s.status = 'open'`,
+      sql`s.number`,
+    ),
+  };
+}
+
+export interface HeldRow {
+  id: number;
+  receivedAt: Date;
+  kind: string;
+  reason: string;
+}
+
+/** Spam-flagged mail held for review (messages.status = 'held'). */
+export async function heldMessages(q: Queryable): Promise<Section<HeldRow>> {
+  const found = await rows<{
+    id: number;
+    received_at: string | Date;
+    kind: string;
+    reason: string;
+    total: number;
+  }>(
+    q,
+    sql`select id, received_at, kind, reason, count(*) over ()::int as total
+      from messages where status = 'held' order by received_at, id limit ${SECTION_CAP}`,
+  );
+  return {
+    items: found.map((r) => ({
+      id: Number(r.id),
+      receivedAt: new Date(r.received_at),
+      kind: r.kind,
+      reason: r.reason,
+    })),
+    total: Number(found[0]?.total ?? 0),
+  };
+}
