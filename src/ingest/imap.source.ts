@@ -256,7 +256,10 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
       signal?.addEventListener('abort', onAbort, { once: true });
       closeListeners.push(onClose);
       const mailbox = client.mailbox;
-      if (signal?.aborted || (mailbox && existsAfterPass >= 0 && mailbox.exists > existsAfterPass)) {
+      if (
+        signal?.aborted ||
+        (mailbox && existsAfterPass >= 0 && mailbox.exists > existsAfterPass)
+      ) {
         finish();
         return;
       }
@@ -314,7 +317,10 @@ export function* batches(meta: MessageMeta[]): Generator<MessageMeta[]> {
   let batch: MessageMeta[] = [];
   let bytes = 0;
   for (const m of meta) {
-    if (batch.length > 0 && (batch.length >= BATCH_MAX_MESSAGES || bytes + m.size > BATCH_MAX_BYTES)) {
+    if (
+      batch.length > 0 &&
+      (batch.length >= BATCH_MAX_MESSAGES || bytes + m.size > BATCH_MAX_BYTES)
+    ) {
       yield batch;
       batch = [];
       bytes = 0;
@@ -402,9 +408,14 @@ async function ensureFolder(client: ImapFlow, folder: string): Promise<void> {
 /** A reason code for logs and source_health: never the server's text (it can quote addresses). */
 export function reasonCode(error: unknown): string {
   if (error instanceof SenimError) return error.code;
-  const e = error as { code?: unknown; authenticationFailed?: unknown; serverResponseCode?: unknown };
+  const e = error as {
+    code?: unknown;
+    authenticationFailed?: unknown;
+    serverResponseCode?: unknown;
+  };
   if (e?.authenticationFailed) return 'imap-auth';
-  if (typeof e?.serverResponseCode === 'string') return `imap-${e.serverResponseCode.toLowerCase()}`;
+  if (typeof e?.serverResponseCode === 'string')
+    return `imap-${e.serverResponseCode.toLowerCase()}`;
   if (typeof e?.code === 'string') return `imap-${e.code}`;
   return 'imap-error';
 }

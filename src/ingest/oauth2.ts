@@ -59,7 +59,10 @@ export function createOAuth2Client(deps: OAuth2Deps): OAuth2Client {
   let inFlight: Promise<AccessGrant> | null = null;
 
   async function loadStored(): Promise<{ row: StoredRefreshToken; keyId: number } | null> {
-    const [row] = await deps.db.select().from(secrets).where(eq(secrets.name, REFRESH_TOKEN_SECRET));
+    const [row] = await deps.db
+      .select()
+      .from(secrets)
+      .where(eq(secrets.name, REFRESH_TOKEN_SECRET));
     if (!row) return null;
     const stored = await deps.vault.openJson<StoredRefreshToken>(deps.db, row.keyId, row.value);
     // The operator configured a new token (re-consent after a revocation): it replaces ours.
@@ -81,7 +84,12 @@ export function createOAuth2Client(deps: OAuth2Deps): OAuth2Client {
     const sealed = await deps.vault.seal(deps.db, plaintext);
     await deps.db
       .insert(secrets)
-      .values({ name: REFRESH_TOKEN_SECRET, value: sealed.ciphertext, keyId: sealed.keyId, updatedAt: at })
+      .values({
+        name: REFRESH_TOKEN_SECRET,
+        value: sealed.ciphertext,
+        keyId: sealed.keyId,
+        updatedAt: at,
+      })
       .onConflictDoUpdate({
         target: secrets.name,
         set: { value: sealed.ciphertext, keyId: sealed.keyId, updatedAt: at },
@@ -102,7 +110,10 @@ export function createOAuth2Client(deps: OAuth2Deps): OAuth2Client {
     try {
       response = await http(deps.auth.tokenUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
         body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
@@ -117,7 +128,8 @@ export function createOAuth2Client(deps: OAuth2Deps): OAuth2Client {
     const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok || typeof payload.access_token !== 'string') {
       // Only the OAuth2 error code: descriptions can quote account names.
-      const code = typeof payload.error === 'string' ? payload.error.slice(0, 40) : `http ${response.status}`;
+      const code =
+        typeof payload.error === 'string' ? payload.error.slice(0, 40) : `http ${response.status}`;
       throw new SenimError(
         code === 'invalid_grant' ? 'imap-oauth-invalid-grant' : 'imap-oauth-refused',
         code === 'invalid_grant'
