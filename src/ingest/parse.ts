@@ -142,7 +142,8 @@ function runParser(raw: Buffer, ctx: RepairContext, embedded: boolean): Promise<
 }
 
 function* slices(raw: Buffer, size: number): Generator<Buffer> {
-  for (let offset = 0; offset < raw.length; offset += size) yield raw.subarray(offset, offset + size);
+  for (let offset = 0; offset < raw.length; offset += size)
+    yield raw.subarray(offset, offset + size);
 }
 
 /** Reads an attachment's content into a hash and releases it; the bytes are not kept. */
