@@ -1,0 +1,119 @@
+/** Shared by the intake, case-view and held suites: intake deps on a test database, and mail. */
+import type { AnswerContext, AnswerPort } from '../../src/cases/answer.port.js';
+import { createCalendar } from '../../src/cases/calendar.js';
+import type { RegisteredAppeal } from '../../src/cases/register.usecases.js';
+import type { IntakeDeps } from '../../src/ingest/intake.usecases.js';
+import type { RawMessage } from '../../src/ingest/intake.port.js';
+import type { Vault } from '../../src/db/vault.js';
+import { silentLogger } from '../../src/log.js';
+import { queueMail } from '../../src/notify/outbox.repository.js';
+import type { TestDatabase } from './engines.js';
+
+export const NOW = new Date('2026-11-20T06:00:00.000Z');
+export const FROM = 'ombudsman@ales.kz';
+const DAY = 86_400_000;
+export const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY);
+
+export interface AnswerCall {
+  entryNumber: number;
+  context: AnswerContext;
+  /** the Message-ID our acknowledgement went out with */
+  messageId: string;
+}
+
+/** Stands in for notify's answer port: queues a plain acknowledgement in the outbox and records the call. */
+export function recordingAnswers(vault: Vault): AnswerPort & { calls: AnswerCall[] } {
+  const calls: AnswerCall[] = [];
+  return {
+    calls,
+    async afterRegistration(tx, appeal: RegisteredAppeal, context) {
+      const queued = await queueMail(
+        tx,
+        { vault, from: FROM, now: NOW },
+        {
+          dedupeKey: `ack:${appeal.number}`,
+          kind: 'ack',
+          to: context.to,
+          subject: `Обращение № ${appeal.number} зарегистрировано`,
+          text: 'ack',
+          html: '<p>ack</p>',
+          entryNumber: appeal.number,
+          automatic: context.automatic,
+          inReplyTo: context.inReplyTo ?? null,
+          references: context.references ?? [],
+        },
+      );
+      calls.push({ entryNumber: appeal.number, context, messageId: queued.messageId });
+    },
+  };
+}
+
+export function intakeDeps(t: TestDatabase, overrides: Partial<IntakeDeps> = {}): IntakeDeps {
+  return {
+    database: t.database,
+    vault: t.vault,
+    calendar: createCalendar({ timeZone: 'Asia/Almaty' }),
+    config: {
+      answerMaxAgeDays: 14,
+      maxMessageBytes: 52_428_800,
+      from: FROM,
+      spamHeaders: true,
+      dmarcFailBlocks: true,
+      dueWorkingDays: 15,
+    },
+    log: silentLogger,
+    now: () => NOW,
+    ...overrides,
+  };
+}
+
+let serial = 0;
+
+export interface MailSpec {
+  from?: string | null;
+  subject?: string;
+  text?: string;
+  messageId?: string | null;
+  inReplyTo?: string;
+  references?: string;
+  date?: string;
+  headers?: string[];
+}
+
+/** A small, valid RFC 5322 message. */
+export function eml(spec: MailSpec = {}): Buffer {
+  serial += 1;
+  const lines = [
+    ...(spec.headers ?? []),
+    ...(spec.from === null ? [] : [`From: ${spec.from ?? 'Асель Нурланова <asel.n@example.kz>'}`]),
+    `To: ${FROM}`,
+    `Subject: =?UTF-8?B?${Buffer.from(spec.subject ?? 'Жалоба').toString('base64')}?=`,
+    `Date: ${spec.date ?? 'Wed, 18 Nov 2026 10:00:00 +0500'}`,
+    ...(spec.messageId === null
+      ? []
+      : [`Message-ID: ${spec.messageId ?? `<m${serial}.${Date.now()}@example.kz>`}`]),
+    ...(spec.inReplyTo ? [`In-Reply-To: ${spec.inReplyTo}`] : []),
+    ...(spec.references ? [`References: ${spec.references}`] : []),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    spec.text ?? `Мастер участка на ТЭЦ-2 требует деньги за допуск к работе. Письмо ${serial}.`,
+    '',
+  ];
+  return Buffer.from(lines.join('\r\n'), 'utf8');
+}
+
+export function imap(
+  raw: Buffer,
+  uid: number,
+  receivedAt = daysAgo(1),
+  uidValidity = 1,
+  mailbox = 'INBOX',
+): RawMessage {
+  return { raw, receivedAt, origin: { source: 'imap', mailbox, uidValidity, uid } };
+}
+
+export function smtp(raw: Buffer, receivedAt = daysAgo(1)): RawMessage {
+  return { raw, receivedAt, origin: { source: 'smtp' } };
+}
