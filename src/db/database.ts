@@ -75,7 +75,9 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       const conn = await client.reserve();
       try {
         await conn`select pg_advisory_lock(hashtextextended('senim:migrate', 0))`;
-        await migratePostgres(drizzlePostgres({ client: conn }), {
+        // The lock is held on the reserved connection; drizzle migrates through the pool (a
+        // reserved connection has no begin(), which drizzle's migrator needs).
+        await migratePostgres(db, {
           migrationsFolder: MIGRATIONS_FOLDER,
         });
       } finally {
