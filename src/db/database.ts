@@ -106,27 +106,26 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 
 /** Embedded PGlite. `dataDir` null → in memory (tests). One process per data directory. */
 export async function openPglite(dataDir: string | null): Promise<Database> {
-  let releaseDir: (() => void) | null = null;
-  let client: PGlite;
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    releaseDir = acquireDataDirLock(dataDir);
-    try {
-      client = await PGlite.create(path.join(dataDir, 'pglite'));
-    } catch (error) {
-      releaseDir();
-      throw new SenimError(
-        'db-open',
-        `Cannot open the embedded database in ${dataDir}`,
-        'operational',
-        {
-          cause: error,
-        },
-      );
-    }
-  } else {
-    client = await PGlite.create();
+  if (!dataDir) return pgliteDatabase(await PGlite.create(), null);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const releaseDir = acquireDataDirLock(dataDir);
+  try {
+    return pgliteDatabase(await PGlite.create(path.join(dataDir, 'pglite')), releaseDir);
+  } catch (error) {
+    releaseDir();
+    throw new SenimError(
+      'db-open',
+      `Cannot open the embedded database in ${dataDir}`,
+      'operational',
+      {
+        cause: error,
+      },
+    );
   }
+}
+
+/** Wraps an open PGlite (tests clone a migrated template with `PGlite.clone()`). */
+export function pgliteDatabase(client: PGlite, releaseDir: (() => void) | null): Database {
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   const held = new Set<string>();
   return {

@@ -2,7 +2,8 @@
  * The same suites run on embedded PGlite and on a real PostgreSQL 15 (the private cluster started
  * by test/global-setup.ts). Each `open()` gives a fresh, migrated database.
  */
-import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
+import { PGlite } from '@electric-sql/pglite';
+import { openPostgres, pgliteDatabase, type Database } from '../../src/db/database.js';
 import { Vault } from '../../src/db/vault.js';
 import { freshPgDatabase } from './db.js';
 
@@ -21,11 +22,23 @@ export interface Engine {
 
 export const TEST_KEY = Buffer.alloc(32, 7);
 
+/** One migrated PGlite per test worker; each test gets a clone of it (≈4× faster than migrating). */
+let template: Promise<PGlite> | null = null;
+
+function migratedTemplate(): Promise<PGlite> {
+  template ??= (async () => {
+    const client = await PGlite.create();
+    await pgliteDatabase(client, null).migrate();
+    return client;
+  })();
+  return template;
+}
+
 export const pglite: Engine = {
   name: 'pglite',
   async open() {
-    const database = await openPglite(null);
-    await database.migrate();
+    const clone = (await (await migratedTemplate()).clone()) as PGlite;
+    const database = pgliteDatabase(clone, null);
     return { database, vault: new Vault(TEST_KEY), url: null, dispose: () => database.close() };
   },
 };

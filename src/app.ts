@@ -1,0 +1,47 @@
+/**
+ * What every command and the daemon share, built once from the configuration: the database
+ * (migrated), the vault, the calendar, the logger. Use cases receive the parts they need.
+ */
+import { mkdirSync } from 'node:fs';
+import { createCalendar, type WorkingCalendar } from './cases/calendar.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { loadMasterKey, Vault } from './db/vault.js';
+import { createLogger, type Logger } from './log.js';
+
+export interface App {
+  config: Config;
+  database: Database;
+  vault: Vault;
+  calendar: WorkingCalendar;
+  log: Logger;
+  now: () => Date;
+  close(): Promise<void>;
+}
+
+export async function openApp(
+  config: Config,
+  options: { log?: Logger; now?: () => Date } = {},
+): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  if (config.database.kind === 'pglite')
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const database = await openDatabase(config);
+  try {
+    await database.migrate();
+    const vault = new Vault(loadMasterKey(config.encryptionKey, config.dataDir));
+    await vault.checkMasterKey(database.db);
+    return {
+      config,
+      database,
+      vault,
+      calendar: createCalendar({ timeZone: config.timeZone, overrides: config.calendarOverrides }),
+      log,
+      now: options.now ?? (() => new Date()),
+      close: () => database.close(),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
