@@ -126,6 +126,23 @@ describe('the shared Dovecot', () => {
     ]);
   });
 
+  it('wakes an IDLE client when a message is delivered', async () => {
+    const watcher = await server.addUser(`idle-${process.pid}`);
+    const client = imapClient(server, watcher);
+    await client.connect();
+    try {
+      await client.mailboxOpen('INBOX');
+      const exists = new Promise<number>((resolve) =>
+        client.once('exists', (event: { count: number }) => resolve(event.count)),
+      );
+      void client.idle();
+      await deliver(watcher.maildir, message('while idling'));
+      expect(await exists).toBe(1);
+    } finally {
+      await client.logout();
+    }
+  });
+
   it('takes a bulk delivery in delivery order', async () => {
     const other = await server.addUser(`bulk-${process.pid}`);
     const count = 500;
