@@ -41,6 +41,9 @@ const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
  */
 export function strictAddress(value: string): string | null {
   if (typeof value !== 'string') return null;
+  // Any control character, even a trailing newline, means the value was not a clean address.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) return null;
   const address = value.trim();
   if (address.length === 0 || address.length > MAX_ADDRESS) return null;
   const at = address.lastIndexOf('@');
