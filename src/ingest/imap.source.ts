@@ -127,6 +127,9 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
     throw imapError(error, 'select');
   }
 
+  // UIDs are recorded per account, server and folder: UIDVALIDITY values repeat across accounts
+  // and servers (often 1), and a mailbox moved to another server must not look "already known".
+  const origin = mailboxKey(config);
   const hasMove = client.capabilities.has('MOVE');
   const canIdle = client.capabilities.has('IDLE');
   const keyword = config.mark.keyword;
@@ -195,7 +198,7 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
       const query = useMove || !keywordAllowed() ? { all: true } : { unKeyword: keyword };
       const found = ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
       // "Already registered" comes from our records, never from server flags.
-      const known = await viaIntake(() => deps.intake.knownUids(config.mailbox, uidValidity));
+      const known = await viaIntake(() => deps.intake.knownUids(origin, uidValidity));
       const alreadyKnown = found.filter((uid) => known.has(uid));
       const todo = found.filter((uid) => !known.has(uid));
       const result: PassResult = {
@@ -217,7 +220,7 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
             result.interrupted = true;
             return result;
           }
-          const raws = await fetchRaw(batch, config.mailbox, uidValidity);
+          const raws = await fetchRaw(batch, origin, uidValidity);
           const outcomes = await viaIntake(() => deps.intake.acceptMany(raws));
           // Committed: only now may the server learn that these are done.
           for (const outcome of outcomes) result.outcomes[outcome.kind] += 1;
@@ -414,6 +417,10 @@ export function reasonCode(error: unknown): string {
     serverResponseCode?: unknown;
   };
   if (e?.authenticationFailed) return 'imap-auth';
+  // imapflow's own text (no server text): the server offers none of the mechanisms we can use.
+  if (error instanceof Error && /unsupported authentication mechanism/i.test(error.message)) {
+    return 'imap-auth-mechanism';
+  }
   if (typeof e?.serverResponseCode === 'string')
     return `imap-${e.serverResponseCode.toLowerCase()}`;
   if (typeof e?.code === 'string') return `imap-${e.code}`;
@@ -427,6 +434,14 @@ function imapError(error: unknown, stage: 'connect' | 'select' | 'pass'): SenimE
     return new SenimError(
       'imap-auth',
       'The IMAP server refused the login of IMAP_USER: check IMAP_PASSWORD (or the OAuth2 settings IMAP_OAUTH_*)',
+      'operational',
+      { cause: error },
+    );
+  }
+  if (reason === 'imap-auth-mechanism') {
+    return new SenimError(
+      reason,
+      'The IMAP server offers no login mechanism for this IMAP_AUTH (XOAUTH2/OAUTHBEARER for xoauth2, LOGIN/PLAIN for password)',
       'operational',
       { cause: error },
     );

@@ -61,6 +61,8 @@ const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 /** Another ingester holds the mailbox: look again after this long (plus jitter). */
 const LOCK_RETRY_MS = 2_000;
+/** `ingest --once` waiting for the mailbox asks more often: an operator is waiting. */
+const LOCK_POLL_MS = 500;
 
 /** One pass over the mailbox: registers every message not yet registered, then marks it. */
 export async function ingestOnce(
@@ -218,7 +220,7 @@ async function waitForMailboxLock(
     }
     if (!logged) deps.log.info({ source: 'imap' }, 'another ingester holds the mailbox; waiting');
     logged = true;
-    await sleep(LOCK_RETRY_MS / 2 + Math.random() * LOCK_RETRY_MS, options.signal);
+    await sleep(LOCK_POLL_MS / 2 + Math.random() * LOCK_POLL_MS, options.signal);
   }
 }
 

@@ -68,8 +68,10 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
       const receivedAt = deps.now();
       readLimited(stream, listen.maxBytes)
         .then(async (raw) => {
-          // Oversized: smtp-server answers 552 itself once we return; nothing is registered.
-          if (!raw) return callback();
+          if (!raw) {
+            log.info({ source: 'smtp', reason: 'too-big' }, 'smtp message refused');
+            return callback(smtpError(552, '5.3.4 Message exceeds the maximum size'));
+          }
           const outcome = await deps.intake.accept({
             raw,
             receivedAt,
