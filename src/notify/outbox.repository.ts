@@ -186,6 +186,12 @@ export async function markSent(q: Queryable, id: number, now: Date): Promise<voi
     .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
 }
 
+/** Keeps the time of the first failure once there is one. */
+function firstFailure(now: Date) {
+  // postgres.js takes no Date inside a raw fragment: pass the instant as text and cast it.
+  return sql`coalesce(${outbox.firstFailedAt}, ${now.toISOString()}::timestamptz)`;
+}
+
 /** A temporary failure: due again at `at`; the first failure's time is kept for the give-up rule. */
 export async function markRetry(
   q: Queryable,
@@ -197,7 +203,7 @@ export async function markRetry(
     .set({
       nextAttemptAt: retry.at,
       lastError: retry.error,
-      firstFailedAt: sql`coalesce(${outbox.firstFailedAt}, ${retry.now})`,
+      firstFailedAt: firstFailure(retry.now),
     })
     .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
 }
@@ -213,7 +219,7 @@ export async function markFailed(
     .set({
       status: 'failed',
       lastError: failure.error,
-      firstFailedAt: sql`coalesce(${outbox.firstFailedAt}, ${failure.now})`,
+      firstFailedAt: firstFailure(failure.now),
     })
     .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
 }
