@@ -1,0 +1,303 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES, type Language } from '../src/cases/appeal.models.js';
+import { InputError } from '../src/errors.js';
+import {
+  CATEGORY_LABELS,
+  IN_CATEGORIES,
+  OUT_CATEGORIES,
+  categoryLabel,
+  foldText,
+  triage,
+} from '../src/cases/triage.js';
+import { IN_CUES, IN_RULES } from '../src/cases/triage.rules.js';
+import {
+  DEFAULT_REDIRECT_DIRECTORY_PATH,
+  loadRedirectDirectory,
+  parseRedirectDirectory,
+  redirectFor,
+} from '../src/cases/redirect-directory.js';
+
+describe('triage: the hard rule (rules 4.10)', () => {
+  it.each([
+    ['ru', 'Прошу перерасчёт. Ваш сотрудник при снятии показаний требовал деньги.'],
+    ['ru', 'Контролёр пришёл проверять счётчик и намекнул, что за взятку штрафа не будет.'],
+    ['ru', 'Нет отопления третий день, а диспетчер на меня накричал и угрожал.'],
+    ['ru', 'Отправляю резюме. В прошлый раз начальник цеха сказал, что место стоит 300 тысяч.'],
+    ['ru', 'Злоупотребление со стороны контролёров, счета завышены в два раза!'],
+    ['en', 'We offer our services; last year your procurement head asked for a kickback.'],
+    ['en', 'No hot water for a week, and the dispatcher was rude and threatened me.'],
+    ['kk', 'Жарық жоқ, электрик бопсалау жасап, ақша сұрады.'],
+    ['kk', 'Түбіртек қате келді, бақылаушы мені қорлады.'],
+    ['kk', 'Түйіндемемді жіберемін. Бұрын бастық жұмысқа алу үшін пара сұраған.'],
+  ] as const)(
+    'a billing/heating/jobs matter with a misconduct signal is in scope [%s] %s',
+    (language, text) => {
+      expect(triage(text, language).scope).toBe('in');
+    },
+  );
+
+  it.each([
+    ['ru', 'Счета за свет завышены, это нарушение!'],
+    ['ru', 'Тариф подняли незаконно.'],
+    ['en', 'The tariff is high and it feels like a violation.'],
+    ['kk', 'Тарифті заңсыз көтерді.'],
+  ] as const)(
+    'a weak in-scope signal keeps an out-of-scope matter from being redirected [%s] %s',
+    (language, text) => {
+      expect(triage(text, language).scope).not.toBe('out');
+    },
+  );
+
+  const baseOut: Record<Language, string> = {
+    ru: 'Пришла огромная квитанция за свет, прошу сделать перерасчёт. ',
+    en: 'My electricity bill is far too high, please recalculate it. ',
+    kk: 'Электр үшін түбіртек тым көп келді, қайта есептеңіз. ',
+  };
+
+  it('the out-of-scope base texts are redirected on their own', () => {
+    for (const language of LANGUAGES) expect(triage(baseOut[language], language).scope).toBe('out');
+  });
+
+  it('every plain in-scope stem blocks out when added to a billing complaint', () => {
+    const plain = IN_RULES.filter((rule) => rule.weight > 0 && IN_CUES.has(rule.cue)).flatMap(
+      (rule) =>
+        rule.patterns
+          .filter((p) => /^[\p{L}-]+\$?$/u.test(p))
+          .map((p) => [rule.lang, p.replace('$', '')] as const),
+    );
+    expect(plain.length).toBeGreaterThan(100);
+    const redirected = plain.filter(
+      ([language, stem]) => triage(baseOut[language] + stem, language).scope === 'out',
+    );
+    expect(redirected).toEqual([]);
+  });
+
+  it('no labelled in-scope or pending appeal in the fixtures is decided out', () => {
+    for (const file of ['appeals.jsonl', 'holdout.jsonl']) {
+      const lines = readFileSync(join(import.meta.dirname, 'fixtures/triage', file), 'utf8')
+        .trim()
+        .split('\n');
+      for (const line of lines) {
+        const appeal = JSON.parse(line) as {
+          id: string;
+          text: string;
+          scope: string;
+          language: Language;
+        };
+        if (appeal.scope === 'out') continue;
+        expect({ id: appeal.id, scope: triage(appeal.text, appeal.language).scope }).not.toEqual({
+          id: appeal.id,
+          scope: 'out',
+        });
+      }
+    }
+  });
+});
+
+describe('triage: categories in each language', () => {
+  const cases: [string, Language, string][] = [
+    ['corruption', 'ru', 'Мастер цеха требует взятку за допуск к работе.'],
+    ['corruption', 'en', 'The foreman asked me for a bribe to sign the permit.'],
+    ['corruption', 'kk', 'Цех бастығы жұмысқа алу үшін пара сұрады.'],
+    ['fraud', 'ru', 'Кладовщик ворует кабель и продаёт его на сторону.'],
+    ['fraud', 'en', 'Someone is stealing fuel from the tank farm at night.'],
+    ['fraud', 'kk', 'Қоймашы құрал-жабдықты ұрлап сатады.'],
+    [
+      'conflict_of_interest',
+      'ru',
+      'Начальник отдела подписал договор с фирмой, это конфликт интересов.',
+    ],
+    [
+      'conflict_of_interest',
+      'en',
+      'The director hired a firm and never disclosed that he owns it.',
+    ],
+    [
+      'conflict_of_interest',
+      'kk',
+      'Бөлім бастығы туысының фирмасын таңдады, бұл мүдделер қақтығысы.',
+    ],
+    ['harassment', 'ru', 'Начальник смены оскорбляет и унижает женщин в бригаде.'],
+    ['harassment', 'en', 'My manager harasses me and makes sexual comments.'],
+    ['harassment', 'kk', 'Басшым мені ұжым алдында қорлайды.'],
+    ['safety', 'ru', 'На ТЭЦ-1 скрыли аварию, пострадавшего оформили как бытовую травму.'],
+    ['safety', 'en', 'An accident at CHP-2 was covered up and workers go up without harnesses.'],
+    ['safety', 'kk', 'ЖЭО-3-те апатты жасырды, жарақат алған жұмысшыны тіркемеді.'],
+    ['abuse_of_position', 'ru', 'Заместитель директора злоупотребляет служебным положением.'],
+    ['abuse_of_position', 'en', 'A board member is abusing his position for personal gain.'],
+    ['abuse_of_position', 'kk', 'Бастық қызмет бабын өз пайдасына пайдаланады.'],
+    ['procurement', 'ru', 'Тендер на ремонт котлов подстроили под одну фирму, сговор очевиден.'],
+    ['procurement', 'en', 'The coal tender was rigged for one bidder.'],
+    ['procurement', 'kk', 'Сатып алу конкурсы әділ өтпеді, жеңімпаз алдын ала анықталған.'],
+    ['conduct_other', 'ru', 'Работник пришёл на смену пьяным, это нарушение кодекса поведения.'],
+    ['conduct_other', 'en', 'An employee breached the code of conduct.'],
+    ['conduct_other', 'kk', 'Қызметкер жұмысқа мас болып келді, бұл әдеп кодексін бұзу.'],
+    ['billing', 'ru', 'Пришла квитанция с неправильными показаниями счётчика.'],
+    ['billing', 'en', 'My electricity bill is wrong, the meter reading is too high.'],
+    ['billing', 'kk', 'Түбіртектегі есептегіш көрсеткіші дұрыс емес.'],
+    ['heating', 'ru', 'В квартире холодные батареи и нет горячей воды.'],
+    ['heating', 'en', 'No heating and no hot water in our building.'],
+    ['heating', 'kk', 'Үйде жылу жоқ, ыстық су да жоқ.'],
+    ['outage', 'ru', 'Второй день нет света на нашей улице.'],
+    ['outage', 'en', 'Power outage in our street since yesterday.'],
+    ['outage', 'kk', 'Көшемізде екі күннен бері жарық жоқ.'],
+    ['tariffs', 'ru', 'Почему вырос тариф на электроэнергию?'],
+    ['tariffs', 'en', 'Why did the electricity tariff increase?'],
+    ['tariffs', 'kk', 'Электр энергиясының тарифі неге қымбаттады?'],
+    ['jobs', 'ru', 'Есть ли вакансии инженера? Резюме прилагаю.'],
+    ['jobs', 'en', 'Do you have vacancies? Please find my CV attached.'],
+    ['jobs', 'kk', 'Бос жұмыс орындары бар ма? Түйіндемемді жіберемін.'],
+    ['commercial', 'ru', 'Направляем коммерческое предложение на поставку трансформаторов.'],
+    ['commercial', 'en', 'We would like to offer our products, catalogue attached.'],
+    ['commercial', 'kk', 'Біздің компания ынтымақтастық ұсынады.'],
+    ['information', 'ru', 'Подскажите часы приёма и адрес головного офиса.'],
+    ['information', 'en', 'Where can I find the annual report of AlES?'],
+    ['information', 'kk', 'АлЭС-тің жылдық есебін қайдан табуға болады?'],
+  ];
+
+  it('the table covers every category in every language', () => {
+    for (const category of [...IN_CATEGORIES, ...OUT_CATEGORIES]) {
+      for (const language of LANGUAGES) {
+        expect(cases.some(([c, l]) => c === category && l === language)).toBe(true);
+      }
+    }
+  });
+
+  it.each(cases)('%s is recognised in %s: %s', (category, language, text) => {
+    const result = triage(text, language);
+    expect(result.scope).toBe(
+      (IN_CATEGORIES as readonly string[]).includes(category) ? 'in' : 'out',
+    );
+    expect(result.category).toBe(category);
+  });
+
+  it('every category has a label in kk, ru and en', () => {
+    for (const category of [...IN_CATEGORIES, ...OUT_CATEGORIES]) {
+      for (const language of LANGUAGES) {
+        expect(CATEGORY_LABELS[category][language].length).toBeGreaterThan(0);
+      }
+    }
+    expect(categoryLabel('corruption', 'en')).toMatch(/bribery/);
+  });
+});
+
+describe('triage: pending and evidence', () => {
+  it.each([
+    '',
+    '   ',
+    'Здравствуйте',
+    'Hello, please call me back.',
+    'Сәлеметсіз бе, хабарласыңызшы.',
+  ])('a message with no signal stays pending: %j', (text) => {
+    expect(triage(text)).toEqual({ scope: 'pending', category: null, evidence: [] });
+  });
+
+  it('a message that only asks to talk about something at work stays pending', () => {
+    expect(triage('Хочу лично поговорить с омбудсменом о ситуации на работе.').scope).toBe(
+      'pending',
+    );
+  });
+
+  it('evidence names the language, the stem and the category', () => {
+    const { evidence } = triage('Начальник берёт взятки.', 'ru');
+    expect(evidence).toContain('ru:взятк → corruption');
+    expect(evidence).toContain('actor + corruption → corruption');
+  });
+
+  it('Russian inflections, ё and case do not matter', () => {
+    for (const text of ['ВЗЯТОЧНИК', 'взяткой', 'Вымогательство', 'вымогали', 'берёт откаты']) {
+      expect(triage(text).category).toBe('corruption');
+    }
+  });
+
+  it('Kazakh written without its special letters is read like Kazakh', () => {
+    expect(foldText('Қорлайды')).toBe(foldText('корлайды'));
+    expect(triage('бастык мени корлайды', 'kk')).toMatchObject({
+      scope: 'in',
+      category: 'harassment',
+    });
+    expect(triage('бастык пара алады')).toMatchObject({ scope: 'in', category: 'corruption' });
+  });
+
+  it('the Kazakh «пара» (bribe) is not read into the Russian «пара» (a couple)', () => {
+    expect(triage('Уже пара дней нет света на улице.', 'ru')).toMatchObject({
+      scope: 'out',
+      category: 'outage',
+    });
+    expect(triage('Бастық пара', 'kk').scope).toBe('in');
+  });
+
+  it('triages 10,000 messages in well under two seconds', () => {
+    const text =
+      'Здравствуйте! Третий день нет горячей воды в доме по ул. Абая, 10. Звонили диспетчеру, ' +
+      'обещали, но ничего не сделали. Прошу разобраться и сообщить сроки. Спасибо.';
+    const started = performance.now();
+    for (let i = 0; i < 10_000; i++) triage(`${text} ${i}`);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('redirect directory (rules 4.10)', () => {
+  const write = (content: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'senim-redirect-')), 'directory.yaml');
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('the shipped directory loads and has an entry for every out-of-scope category', () => {
+    const directory = loadRedirectDirectory();
+    expect(DEFAULT_REDIRECT_DIRECTORY_PATH).toMatch(/config[/\\]redirect-directory\.yaml$/);
+    for (const category of OUT_CATEGORIES) {
+      for (const language of LANGUAGES) {
+        const redirect = redirectFor(directory, category, language);
+        expect(redirect.name.length).toBeGreaterThan(0);
+        expect(redirect.matter.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('redirect advice is localised and carries only the fields the entry has', () => {
+    const directory = loadRedirectDirectory();
+    expect(redirectFor(directory, 'outage', 'en')).toEqual({
+      name: 'Alatau Zharyk Company JSC (the electricity distribution grid)',
+      matter: 'power outages, voltage, grid connection and technical conditions',
+      site: 'https://www.azhk.kz',
+    });
+    expect(redirectFor(directory, 'information', 'kk').address).toBe(
+      'Алматы қ., Достық даңғылы, 7',
+    );
+  });
+
+  it('a bad entry is refused with an InputError naming the entry and the field', () => {
+    const shipped = readFileSync(DEFAULT_REDIRECT_DIRECTORY_PATH, 'utf8');
+    const broken = shipped.replace('site: https://www.azhk.kz', 'site: www azhk kz');
+    expect(() => loadRedirectDirectory(write(broken))).toThrow(InputError);
+    expect(() => loadRedirectDirectory(write(broken))).toThrow(
+      /entries\.outage\.site: must be an http\(s\) address/,
+    );
+  });
+
+  it('a missing category or language is named', () => {
+    const withoutJobsEn = readFileSync(DEFAULT_REDIRECT_DIRECTORY_PATH, 'utf8').replace(
+      '      en: AlES Human Resources department\n',
+      '',
+    );
+    expect(() => parseRedirectDirectory(withoutJobsEn, 'test.yaml')).toThrow(
+      'test.yaml: invalid redirect directory: entries.jobs.name.en: is missing',
+    );
+    expect(() => parseRedirectDirectory('entries: {}', 'test.yaml')).toThrow(
+      /entries\.billing: is missing/,
+    );
+  });
+
+  it('an unknown key, broken YAML or a missing file is an InputError too', () => {
+    expect(() => parseRedirectDirectory('entries: {}\nextra: 1', 'x.yaml')).toThrow(
+      /Unrecognized key/,
+    );
+    expect(() => parseRedirectDirectory('entries: [', 'x.yaml')).toThrow(/x\.yaml: not valid YAML/);
+    expect(() => loadRedirectDirectory('/nonexistent/redirect.yaml')).toThrow(InputError);
+  });
+});
