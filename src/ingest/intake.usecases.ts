@@ -65,6 +65,8 @@ export interface IntakeDeps {
 
 /** Messages committed per transaction in acceptMany (a backlog). */
 const GROUP_SIZE = 20;
+/** Groups parsed ahead of the one committing (memory: at most this many groups of parsed mail). */
+const LOOKAHEAD_GROUPS = 2;
 /** Attempts of one transaction that lost a race (unique violation, deadlock) before falling back. */
 const RACE_RETRIES = 3;
 const DAY_MS = 86_400_000;
@@ -93,6 +95,8 @@ interface Prepared {
   /** what is kept as "the raw": the original bytes, or headers + text when oversized */
   stored: Buffer;
   notes: string[];
+  /** the journal's columns read from the letter (appeals only; done before the transaction) */
+  extracted: ExtractedAppeal | null;
   /** set on the last-resort attempt: no extraction, a placeholder content */
   minimal: boolean;
 }
@@ -122,10 +126,19 @@ export function createIntake(deps: IntakeDeps): Intake {
     // batch) are found inside each group's transaction.
     const prepareAll = (group: RawMessage[]) =>
       Promise.all(group.map((m) => prepare(deps, m, rawIdentity(m))));
-    let next: Promise<Prepared[]> | null = groups[0] ? prepareAll(groups[0]) : null;
-    for (let g = 0; g < groups.length; g++) {
-      const prepared: Prepared[] = await next!;
-      next = groups[g + 1] ? prepareAll(groups[g + 1]!) : null;
+    const ahead: Promise<Prepared[]>[] = [];
+    let started = 0;
+    const fill = () => {
+      while (started < groups.length && ahead.length < LOOKAHEAD_GROUPS) {
+        const pending = prepareAll(groups[started++]!);
+        pending.catch(() => {}); // awaited in order below; never an unhandled rejection
+        ahead.push(pending);
+      }
+    };
+    fill();
+    while (ahead.length > 0) {
+      const prepared = await ahead.shift()!;
+      fill();
       outcomes.push(...(await commitGroup(prepared)));
     }
     return outcomes;
@@ -274,6 +287,8 @@ async function prepare(
     classification,
     stored,
     notes,
+    // CPU work outside the transaction: it overlaps the previous group's commit (acceptMany)
+    extracted: classification.kind === 'appeal' ? safeExtract(parsed, notes) : null,
     minimal: false,
   };
 }
@@ -392,7 +407,7 @@ async function registerFromMail(
   release: Release | null,
 ): Promise<IntakeOutcome & { kind: 'registered' }> {
   const { parsed, message } = item;
-  const extracted = item.minimal ? null : safeExtract(parsed, item.notes);
+  const extracted = item.minimal ? null : item.extracted;
   const backlog =
     message.receivedAt.getTime() < deps.now().getTime() - deps.config.answerMaxAgeDays * DAY_MS;
   const anonymous = extracted?.anonymous ?? false;
@@ -670,6 +685,7 @@ async function preparedFromRow(deps: IntakeDeps, tx: Tx, row: MessageRow): Promi
         : { ...classification, kind: 'appeal', answerable: false },
     stored: raw,
     notes: [...row.notes],
+    extracted: safeExtract(parsed, []),
     minimal: false,
   };
 }
