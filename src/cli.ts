@@ -6,11 +6,13 @@
 import { Command, CommanderError } from 'commander';
 import { journalCommands } from './cli/journal.commands.js';
 import { caseViewCommands } from './cli/case-view.commands.js';
+import { caseCommands } from './cli/case.commands.js';
 import { heldCommands } from './cli/held.commands.js';
 import { digestCommands } from './cli/digest.commands.js';
 import { ingestCommands } from './cli/ingest.commands.js';
 import { statusCommands } from './cli/status.commands.js';
-import { withApp } from './cli/context.js';
+import { loadConfig, withApp } from './cli/context.js';
+import { runDaemon } from './daemon.js';
 import { info, out } from './cli/io.js';
 import { SenimError } from './errors.js';
 
@@ -31,8 +33,17 @@ function buildProgram(): Command {
       });
     });
 
+  program
+    .command('start')
+    .description('the daemon: ingest, deliver, schedules; stops cleanly on SIGINT/SIGTERM')
+    .action(async () => {
+      // The daemon reports missing recipients in its own log (the scheduler says so at start).
+      await runDaemon(loadConfig());
+    });
+
   journalCommands(program);
   caseViewCommands(program);
+  caseCommands(program);
   heldCommands(program);
   digestCommands(program);
   ingestCommands(program);

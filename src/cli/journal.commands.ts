@@ -5,6 +5,7 @@ import { csvHeader, csvRow, exportRecords, isoWithOffset } from '../cases/journa
 import { journalHead, verifyJournal } from '../cases/journal.repository.js';
 import { registerPhoneAppeal } from '../cases/phone.usecases.js';
 import { InputError } from '../errors.js';
+import { answersFor } from '../wiring.js';
 import { withApp, localToInstant } from './context.js';
 import { info, out, parseDateFlag, parseInstantFlag } from './io.js';
 import { addDays } from '../cases/calendar.js';
@@ -115,6 +116,7 @@ export function journalCommands(program: Command): void {
             calendar: app.calendar,
             dueWorkingDays: app.config.dueWorkingDays,
             now: app.now,
+            answers: answersFor(app),
           },
           { ...(flags as Record<string, string>), anonymous: flags.anonymous === true, receivedAt },
         );

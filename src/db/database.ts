@@ -53,7 +53,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     onnotice: () => {},
     connection: { application_name: 'senim' },
   });
-  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const pgDb = drizzlePostgres({ client, schema });
+  const db = pgDb as unknown as Db;
   try {
     await client`select 1`;
   } catch (error) {
@@ -77,7 +78,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         await conn`select pg_advisory_lock(hashtextextended('senim:migrate', 0))`;
         // The lock is held on the reserved connection; drizzle migrates through the pool (a
         // reserved connection has no begin(), which drizzle's migrator needs).
-        await migratePostgres(db, {
+        await migratePostgres(pgDb, {
           migrationsFolder: MIGRATIONS_FOLDER,
         });
       } finally {
