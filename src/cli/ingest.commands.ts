@@ -4,19 +4,14 @@
  * database could not be used; 2 if no mailbox is configured.
  */
 import type { Command } from 'commander';
-import type { App } from '../app.js';
 import { InputError } from '../errors.js';
 import { ingestOnce } from '../ingest/ingest.runner.js';
-import { createIntake } from '../ingest/intake.usecases.js';
-import { createTransport, deliverDue } from '../notify/delivery.js';
+import { deliverOnce, intakeFor } from '../wiring.js';
 import { loadConfig, withApp } from './context.js';
 import { info } from './io.js';
 
 const NO_MAILBOX =
   'No mailbox is configured. Set IMAP_HOST, IMAP_USER and IMAP_PASSWORD (and IMAP_PORT, IMAP_TLS, IMAP_MAILBOX if not 993/true/INBOX); for Microsoft 365 set IMAP_AUTH=xoauth2 with IMAP_OAUTH_TOKEN_URL, IMAP_OAUTH_CLIENT_ID and IMAP_OAUTH_REFRESH_TOKEN instead of IMAP_PASSWORD.';
-
-/** Delivery claims mail in pages; a full page means there may be more due. */
-const DELIVERY_PAGE = 50;
 
 export function ingestCommands(program: Command): void {
   program
@@ -38,7 +33,7 @@ export function ingestCommands(program: Command): void {
           config: app.config,
           database: app.database,
           vault: app.vault,
-          intake: intakeOf(app),
+          intake: intakeFor(app),
           log: app.log,
           now: app.now,
         });
@@ -52,37 +47,4 @@ export function ingestCommands(program: Command): void {
         );
       });
     });
-}
-
-function intakeOf(app: App) {
-  // TODO(notify): pass `answers` (the AnswerPort that queues acknowledgements) once notify
-  // exports its implementation; without it appeals are registered but not answered.
-  return createIntake({
-    database: app.database,
-    vault: app.vault,
-    calendar: app.calendar,
-    config: app.config,
-    log: app.log,
-    now: app.now,
-  });
-}
-
-/** Each due mail is tried once; failures stay queued for their next retry. */
-async function deliverOnce(app: App): Promise<{ sent: number; retried: number; failed: number }> {
-  const transport = createTransport({ smtpUrl: app.config.smtpUrl, dataDir: app.config.dataDir });
-  const total = { sent: 0, retried: 0, failed: 0 };
-  try {
-    for (;;) {
-      const r = await deliverDue(
-        { database: app.database, vault: app.vault, transport, now: app.now, log: app.log },
-        { limit: DELIVERY_PAGE },
-      );
-      total.sent += r.sent;
-      total.retried += r.retried;
-      total.failed += r.failed;
-      if (r.sent + r.retried + r.failed < DELIVERY_PAGE) return total;
-    }
-  } finally {
-    transport.close();
-  }
 }
