@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isoWithOffset } from '../cases/journal.export.js';
 import { openParsed, terminalSafe } from '../cases/case-view.js';
 import { releaseHeld } from '../ingest/intake.usecases.js';
+import { answersFor } from '../wiring.js';
 import { listHeld } from '../ingest/messages.repository.js';
 import { withApp } from './context.js';
 import { info, out, parseNumber } from './io.js';
@@ -49,7 +50,7 @@ export function heldCommands(program: Command): void {
     .action(async (id: string) => {
       const messageId = parseNumber(id, 'message id');
       await withApp(async (app) => {
-        const released = await releaseHeld(app, messageId);
+        const released = await releaseHeld({ ...app, answers: answersFor(app) }, messageId);
         info(`Released message ${messageId}: registered as appeal No. ${released.entryNumber}`);
         out(String(released.entryNumber));
       });
