@@ -19,6 +19,7 @@ import { rows } from '../src/db/database.js';
 import { postgresEngine, TEST_KEY, type TestDatabase } from './helpers/engines.js';
 import { deliverMany } from './helpers/mailbox.js';
 import { attachDovecot, type MailUser } from './services/dovecot.js';
+import { freePort } from './services/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MESSAGES = 500;
@@ -171,4 +172,29 @@ describe('kill -9 during a 500-message ingest', () => {
     }
     console.info(`crash test: messages after each kill: ${progress.join(' ')}`);
   }, 120_000);
+
+  it('senim ingest --once exits 2 with no mailbox configured, 1 when the mailbox or database cannot be used', async () => {
+    const closedPort = String(await freePort());
+    const cli = ['--import', 'tsx', 'src/cli.ts', 'ingest', '--once'];
+    const base = { SENIM_DATA_DIR: dataDir, SENIM_ENCRYPTION_KEY: env.SENIM_ENCRYPTION_KEY };
+    const [noMailbox, noImap, noDatabase] = await Promise.all([
+      run('node', cli, { ...base, DATABASE_URL: env.DATABASE_URL }),
+      run('node', cli, { ...env, IMAP_PORT: closedPort }),
+      run('node', cli, {
+        ...env,
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/none`,
+      }),
+    ]);
+    expect(noMailbox.code).toBe(2);
+    expect(noMailbox.stderr).toMatch(/IMAP_HOST, IMAP_USER and IMAP_PASSWORD/);
+    expect(noImap.code).toBe(1);
+    expect(noImap.stderr).toMatch(/Cannot connect to the IMAP server/);
+    expect(noDatabase.code).toBe(1);
+    expect(noDatabase.stderr).toMatch(/PostgreSQL/);
+    // Neither failure printed the account or the password.
+    for (const r of [noImap, noDatabase]) {
+      expect(r.stderr).not.toContain(account.user);
+      expect(r.stderr).not.toContain(account.password);
+    }
+  });
 });
