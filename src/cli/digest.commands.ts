@@ -8,7 +8,7 @@ import type { App } from '../app.js';
 import { createTransport, deliverDue } from '../notify/delivery.js';
 import { parseMonth } from '../notify/chairman-report.js';
 import {
-  buildChairmanMonthly,
+  previewChairmanMonthly,
   buildOmbudsmanDigest,
   sendChairmanMonthly,
   sendOmbudsmanDigest,
@@ -73,7 +73,7 @@ export function digestCommands(program: Command): void {
       await withApp(async (app) => {
         const deps = reportDeps(app);
         if (!flags.send) {
-          out((await buildChairmanMonthly(deps.db, deps, month)).rendered.text);
+          out((await previewChairmanMonthly(deps, month)).rendered.text);
           return;
         }
         const report = await sendChairmanMonthly(deps, month);

@@ -69,7 +69,13 @@ export const entries = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('entries_received_at').on(t.receivedAt)],
+  (t) => [
+    index('entries_received_at').on(t.receivedAt),
+    // the backlog is reported once and listed until answered: found without scanning the journal
+    index('entries_backlog')
+      .on(t.number)
+      .where(sql`${t.backlog}`),
+  ],
 );
 
 /**

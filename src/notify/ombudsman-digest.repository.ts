@@ -90,40 +90,50 @@ export interface DigestLists {
  * day's work if it were listed as pending or overdue too.
  */
 export async function digestLists(q: Queryable, d: DigestQuery): Promise<DigestLists> {
-  const journal = sql`e.number <= ${d.upTo}`;
-  const current = sql`e.number <= ${d.upTo} and not e.backlog`;
+  const newAppeals = await entryList(
+    q,
+    sql`e.number > ${d.since} and e.number <= ${d.upTo}`,
+    sql`true`,
+    sql`s.number`,
+  );
+  const backlogUnanswered = await entryList(
+    q,
+    sql`e.number <= ${d.upTo} and e.backlog and not exists (select 1 from entry_events a
+      where a.entry_number = e.number and a.kind = 'answer-queued')`,
+    sql`s.status = 'open'`,
+    sql`s.number`,
+  );
+  // One pass over the open cases for the three lists that need the present state of all of them.
+  const found = await rows<RawEntryRow & { section: keyof DigestLists }>(
+    q,
+    sql`with s as (${stateOf(sql`e.number <= ${d.upTo} and not e.backlog`, sql`e.content, e.evidence,`, true)}),
+    l as (
+      select 'pending' as section, s.* from s where s.status = 'open' and s.scope = 'pending'
+      union all
+      select 'dueSoon', s.* from s
+        where s.status = 'open' and s.due >= ${d.today} and s.due <= ${d.dueSoonUntil}
+      union all
+      select 'overdue', s.* from s where s.status = 'open' and s.due < ${d.today}
+    )
+    select * from (
+      select l.*,
+        row_number() over (partition by section
+          order by case when section = 'pending' then number else 0 end, due, number) as rn,
+        count(*) over (partition by section)::int as total
+      from l) z
+    where rn <= ${SECTION_CAP}
+    order by section, rn`,
+  );
+  const pick = (section: keyof DigestLists): Section<DigestEntryRow> => {
+    const mine = found.filter((r) => r.section === section);
+    return { items: mine.map(toEntry), total: Number(mine[0]?.total ?? 0) };
+  };
   return {
-    newAppeals: await entryList(
-      q,
-      sql`e.number > ${d.since} and e.number <= ${d.upTo}`,
-      sql`true`,
-      sql`s.number`,
-    ),
-    pending: await entryList(
-      q,
-      current,
-      sql`s.status = 'open' and s.scope = 'pending'`,
-      sql`s.number`,
-    ),
-    dueSoon: await entryList(
-      q,
-      current,
-      sql`s.status = 'open' and s.due >= ${d.today} and s.due <= ${d.dueSoonUntil}`,
-      sql`s.due, s.number`,
-    ),
-    overdue: await entryList(
-      q,
-      current,
-      sql`s.status = 'open' and s.due < ${d.today}`,
-      sql`s.due, s.number`,
-    ),
-    backlogUnanswered: await entryList(
-      q,
-      sql`${journal} and e.backlog and not exists (select 1 from entry_events a
-        where a.entry_number = e.number and a.kind = 'answer-queued')`,
-      sql`s.status = 'open'`,
-      sql`s.number`,
-    ),
+    newAppeals,
+    pending: pick('pending'),
+    dueSoon: pick('dueSoon'),
+    overdue: pick('overdue'),
+    backlogUnanswered,
   };
 }
 

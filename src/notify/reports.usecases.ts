@@ -125,6 +125,14 @@ async function chairmanStats(
 }
 
 /** The Chairman's report for a month, as it would be sent now (nothing is recorded). */
+export async function previewChairmanMonthly(
+  deps: ReportDeps,
+  month: string,
+): Promise<BuiltReport> {
+  return deps.db.transaction((tx) => buildChairmanMonthly(tx, deps, month));
+}
+
+/** The Chairman's report for a month, built in the caller's transaction. */
 export async function buildChairmanMonthly(
   q: Queryable,
   deps: ReportDeps,

@@ -1,0 +1,1 @@
+CREATE INDEX "entries_backlog" ON "entries" USING btree ("number") WHERE "entries"."backlog";
