@@ -7,7 +7,6 @@ import { Command, CommanderError } from 'commander';
 import { journalCommands } from './cli/journal.commands.js';
 import { caseViewCommands } from './cli/case-view.commands.js';
 import { caseCommands } from './cli/case.commands.js';
-import { caseCommands } from './cli/case.commands.js';
 import { heldCommands } from './cli/held.commands.js';
 import { digestCommands } from './cli/digest.commands.js';
 import { ingestCommands } from './cli/ingest.commands.js';
@@ -44,7 +43,6 @@ function buildProgram(): Command {
 
   journalCommands(program);
   caseViewCommands(program);
-  caseCommands(program);
   caseCommands(program);
   heldCommands(program);
   digestCommands(program);
