@@ -239,7 +239,7 @@ describe('IMAP ingest on PostgreSQL, several processes and server changes', () =
 
   it('two ingesters on one mailbox with separate connections register each message once', async () => {
     const account = await dovecot.addUser(uniqueUser('twins'));
-    const n = 80;
+    const n = 40;
     await deliverMany(
       account.maildir,
       Array.from({ length: n }, (_, i) => ({ raw: appeal(i, 'twins') })),
@@ -350,7 +350,7 @@ describe('IMAP ingest when the server goes away', () => {
 
   it('a Dovecot restart mid-ingest fails the pass or reconnects; a rerun completes, exactly once', async () => {
     const account = await dovecot.addUser('restart');
-    const n = 250;
+    const n = 150;
     await deliverMany(
       account.maildir,
       Array.from({ length: n }, (_, i) => ({ raw: appeal(i, 'restart') })),
