@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { zonedDateTime } from '../src/cases/calendar.js';
 import { parseConfig, type Config } from '../src/config.js';
 import { openPostgres, rows, type Database } from '../src/db/database.js';
 import { entries, messages, secrets, sourceHealth } from '../src/db/schema.js';
@@ -316,6 +317,22 @@ describe('IMAP ingest on PostgreSQL, several processes and server changes', () =
     // A second pass finds nothing to do (the folder is not the source mailbox).
     const again = await ingestOnce(depsFor(t, config));
     expect(again.found).toBe(0);
+  });
+
+  it('records when the password expires, so status and digests warn days before', async () => {
+    const account = await dovecot.addUser(uniqueUser('expiring'));
+    await deliver(account.maildir, appeal(1, 'expiring'));
+    const { date } = zonedDateTime(new Date(Date.now() + 5 * 86_400_000), 'Asia/Almaty');
+    const config = configFor(dovecot, account, { IMAP_PASSWORD_EXPIRES: date });
+    await ingestOnce(depsFor(t, config));
+    const [health] = await readHealth(t.database.db);
+    // The start of that day in Almaty (UTC+5 since 1 March 2024).
+    expect(health?.authExpiresAt?.toISOString()).toBe(
+      new Date(`${date}T00:00:00+05:00`).toISOString(),
+    );
+    expect(healthProblems([health!], NO_OUTBOX, new Date())).toEqual([
+      expect.stringMatching(/^imap: the credentials expire in [45] day\(s\)$/),
+    ]);
   });
 
   it('streams a very large message through a temp file and registers it intact', async () => {

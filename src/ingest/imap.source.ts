@@ -24,8 +24,12 @@ const BATCH_MAX_MESSAGES = 25;
 const BATCH_MAX_BYTES = 8 * 1024 * 1024;
 /** UIDs per metadata FETCH (size, INTERNALDATE) */
 const METADATA_CHUNK = 500;
-/** Servers drop an IDLE after 30 minutes (RFC 9051): restart it well before. */
-const MAX_IDLE_MS = 25 * 60_000;
+/**
+ * Longest single IDLE: servers drop one after 30 minutes (RFC 9051), and a server that sends
+ * nothing while idling must not trip the socket timeout (SOCKET_TIMEOUT_MS).
+ */
+const MAX_IDLE_MS = 5 * 60_000;
+const SOCKET_TIMEOUT_MS = 10 * 60_000;
 
 export interface ImapSourceDeps {
   config: ImapConfig;
@@ -97,7 +101,7 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
     disableAutoIdle: true,
     connectionTimeout: 30_000,
     greetingTimeout: 16_000,
-    socketTimeout: 10 * 60_000,
+    socketTimeout: SOCKET_TIMEOUT_MS,
     clientInfo: { name: 'senim' },
   });
   let closed = false;
