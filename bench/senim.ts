@@ -1,0 +1,135 @@
+/**
+ * The Senim figure: the real CLI (`senim ingest --once`) as a child process over the benchmark
+ * mailbox, into a fresh database. Throughput is taken from the CLI's own log (the first
+ * "registering mail" line to the "ingest pass" line: the pass itself, without start-up and
+ * migration); peak RSS from /proc/<pid>/status VmHWM, sampled until the process exits.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export type CliMode = 'dist' | 'tsx';
+
+export interface IngestRun {
+  /** messages handed to intake per second of the pass */
+  msgPerSec: number;
+  passSeconds: number;
+  /** process start to exit (start-up, migration, pass, delivery attempt) */
+  wallSeconds: number;
+  peakRssMb: number;
+  outcomes: Record<string, number>;
+}
+
+export interface IngestEnv {
+  imap: { host: string; port: number; user: string; password: string };
+  /** PostgreSQL URL, or null for embedded PGlite in dataDir */
+  databaseUrl: string | null;
+  dataDir: string;
+  encryptionKey: string;
+}
+
+function cliArgs(mode: CliMode): string[] {
+  return mode === 'dist'
+    ? [path.join(ROOT, 'dist/cli.js')]
+    : ['--import', 'tsx', path.join(ROOT, 'src/cli.ts')];
+}
+
+function vmHwmKb(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+interface LogLine {
+  time?: number;
+  msg?: string;
+  level?: number;
+  total?: number;
+  [key: string]: unknown;
+}
+
+export async function runIngest(
+  env: IngestEnv,
+  mode: CliMode,
+  extraNodeArgs: string[] = [],
+): Promise<IngestRun> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...extraNodeArgs, ...cliArgs(mode), 'ingest', '--once'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      IMAP_HOST: env.imap.host,
+      IMAP_PORT: String(env.imap.port),
+      IMAP_USER: env.imap.user,
+      IMAP_PASSWORD: env.imap.password,
+      IMAP_TLS: 'false',
+      SENIM_DATA_DIR: env.dataDir,
+      SENIM_ENCRYPTION_KEY: env.encryptionKey,
+      SENIM_LOG_LEVEL: 'info',
+      ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
+    },
+  });
+  let peakKb = 0;
+  const sampler = setInterval(() => {
+    const kb = vmHwmKb(child.pid!);
+    if (kb !== null) peakKb = Math.max(peakKb, kb);
+  }, 25);
+  let passStart: number | null = null;
+  let passEnd: number | null = null;
+  const errors: string[] = [];
+  const outcomes: Record<string, number> = {};
+  const lines = createInterface({ input: child.stderr });
+  lines.on('line', (line) => {
+    if (!line.startsWith('{')) {
+      if (errors.length < 20) errors.push(line);
+      return;
+    }
+    // Only the few lines we need are parsed: 10,000 intake lines go by.
+    if (
+      !line.includes('"registering mail"') &&
+      !line.includes('"ingest pass"') &&
+      !line.includes('"level":5') &&
+      !line.includes('"level":6')
+    )
+      return;
+    const entry = JSON.parse(line) as LogLine;
+    if (entry.msg === 'registering mail' && passStart === null) passStart = entry.time ?? null;
+    if (entry.msg === 'ingest pass') {
+      passEnd = entry.time ?? null;
+      for (const kind of ['registered', 'attached', 'recorded', 'held', 'duplicate']) {
+        if (typeof entry[kind] === 'number') outcomes[kind] = entry[kind];
+      }
+    }
+    if ((entry.level ?? 0) >= 50 && errors.length < 20) errors.push(line);
+  });
+  const code = await new Promise<number | null>((resolve) =>
+    child.once('exit', (exitCode) => resolve(exitCode)),
+  );
+  clearInterval(sampler);
+  const wallSeconds = (performance.now() - started) / 1000;
+  if (code !== 0) {
+    throw new Error(`senim ingest --once exited with ${code}:\n${errors.join('\n')}`);
+  }
+  if (passStart === null || passEnd === null) {
+    throw new Error('senim ingest --once did not log its pass (registering mail / ingest pass)');
+  }
+  const passSeconds = (passEnd - passStart) / 1000;
+  return {
+    msgPerSec: 0, // filled in by the caller, who knows N
+    passSeconds,
+    wallSeconds,
+    peakRssMb: peakKb / 1024,
+    outcomes,
+  };
+}
