@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -324,7 +324,17 @@ describe('the senim triage and case commands', () => {
     const out = await senim('triage', n, '--out', 'tariffs');
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toMatch(/redirect advice queued \(outbox \d+\)/);
+    // the phone appeal's acknowledgement and the redirect advice, into the file outbox (no SMTP_URL)
+    expect(out.stderr).toContain('Delivery: 2 sent, 0 to be retried, 0 failed.');
     expect(out.stderr).not.toContain('ivanov');
+    const files = readdirSync(path.join(dataDir, 'outbox')).sort();
+    expect(files).toEqual([
+      expect.stringMatching(new RegExp(`^senim\\.ack\\.${n}\\.[\\w-]+@ales\\.kz\\.eml$`)),
+      expect.stringMatching(new RegExp(`^senim\\.redirect\\.${n}\\.[\\w-]+@ales\\.kz\\.eml$`)),
+    ]);
+    const written = readFileSync(path.join(dataDir, 'outbox', files[1]!), 'utf8');
+    expect(written).toMatch(/^To: ivanov@example\.kz\r?$/m);
+    expect(written).toMatch(/^Auto-Submitted: auto-replied\r?$/m);
 
     const tooLong = await senim('case', 'extend', n, '--until', '2099-01-01', '--reason', 'r');
     expect(tooLong.code).toBe(2);

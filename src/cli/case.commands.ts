@@ -14,7 +14,8 @@ import { IN_CATEGORIES, OUT_CATEGORIES, isInCategory, isOutCategory } from '../c
 import type { Database, Tx } from '../db/database.js';
 import { InputError } from '../errors.js';
 import type { AnswerOutcome, Answers } from '../notify/answers.js';
-import { answersFor } from '../wiring.js';
+import { answersFor, deliverOnce } from '../wiring.js';
+import type { App } from '../app.js';
 import { caseCommand } from './case-view.commands.js';
 import { withApp } from './context.js';
 import { info, out, parseNumber } from './io.js';
@@ -187,6 +188,26 @@ export function describeAnswer(answer: AnswerOutcome | null): string {
   return `not sent (${answer.reason})`;
 }
 
+/**
+ * The decision has committed; try its mail once now, as `digest --send` does, so that with the file
+ * outbox it is on disk at once. A failure leaves it queued for the daemon's next retry.
+ */
+async function tryDelivery(app: App, answer: AnswerOutcome | null): Promise<void> {
+  if (!answer?.queued || answer.duplicate) return;
+  try {
+    const r = await deliverOnce(app);
+    info(`Delivery: ${r.sent} sent, ${r.retried} to be retried, ${r.failed} failed.`);
+  } catch (error) {
+    app.log.warn({ outboxId: answer.outboxId, reason: codeOf(error) }, 'delivery attempt failed');
+    info('Delivery not attempted now: the mail stays queued for the daemon.');
+  }
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown';
+}
+
 /** `senim triage` on the program; `extend` and `close` on the shared `case` command. */
 export function caseCommands(program: Command): void {
   program
@@ -221,6 +242,7 @@ export function caseCommands(program: Command): void {
           info(
             `Appeal No. ${n}: ${scope} (${category}); ${mail} ${describeAnswer(result.answer)}.`,
           );
+          await tryDelivery(app, result.answer);
         }
         out(String(n));
       });
@@ -251,6 +273,7 @@ export function caseCommands(program: Command): void {
         info(
           `Appeal No. ${n}: due date extended to ${result.until}; notice ${describeAnswer(result.answer)}.`,
         );
+        await tryDelivery(app, result.answer);
         out(String(n));
       });
     });
