@@ -1,6 +1,8 @@
 /**
- * Measures triage (rules 4.10) on labelled appeals: `npm run triage:eval [file.jsonl ...]`.
- * Defaults to test/fixtures/triage/appeals.jsonl and holdout.jsonl, each reported on its own.
+ * Measures triage (rules 4.10) on labelled appeals:
+ * `npx tsx scripts/triage-eval.ts [--file file.jsonl ...] [file.jsonl ...]`.
+ * Defaults to every labelled set in test/fixtures/triage (appeals, holdout, holdout2, holdout3), each
+ * reported and gated on its own: the holdouts are fresh mail the rules were not written from.
  *
  * Exits 1 when, in any file, an appeal labelled in scope (or pending) is decided `out` — it would be
  * sent redirect advice — or when less than 90% of either side (in, out) is decided without pending.
@@ -110,11 +112,10 @@ function benchmark(paths: readonly string[]): void {
 }
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/triage/', import.meta.url));
-const args = process.argv.slice(2);
+const DEFAULT_SETS = ['appeals.jsonl', 'holdout.jsonl', 'holdout2.jsonl', 'holdout3.jsonl'];
+const args = process.argv.slice(2).filter((arg) => arg !== '--file');
 const paths =
-  args.length > 0
-    ? args
-    : ['appeals.jsonl', 'holdout.jsonl'].map((f) => fixtures + f).filter((p) => existsSync(p));
+  args.length > 0 ? args : DEFAULT_SETS.map((f) => fixtures + f).filter((p) => existsSync(p));
 
 const failures = paths.flatMap(evaluate);
 benchmark(paths);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,11 @@ import {
   parseRedirectDirectory,
   redirectFor,
 } from '../src/cases/redirect-directory.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures/triage');
+const LABELLED_SETS = ['appeals.jsonl', 'holdout.jsonl', 'holdout2.jsonl', 'holdout3.jsonl'].filter(
+  (file) => existsSync(join(FIXTURES, file)),
+);
 
 describe('triage: the hard rule (rules 4.10)', () => {
   it.each([
@@ -76,10 +81,8 @@ describe('triage: the hard rule (rules 4.10)', () => {
   });
 
   it('no labelled in-scope or pending appeal in the fixtures is decided out', () => {
-    for (const file of ['appeals.jsonl', 'holdout.jsonl']) {
-      const lines = readFileSync(join(import.meta.dirname, 'fixtures/triage', file), 'utf8')
-        .trim()
-        .split('\n');
+    for (const file of LABELLED_SETS) {
+      const lines = readFileSync(join(FIXTURES, file), 'utf8').trim().split('\n');
       for (const line of lines) {
         const appeal = JSON.parse(line) as {
           id: string;
@@ -94,6 +97,49 @@ describe('triage: the hard rule (rules 4.10)', () => {
         });
       }
     }
+  });
+});
+
+describe('triage: misconduct described without a legal term (rules 4.10)', () => {
+  it.each([
+    ['en', 'The meter inspector came drunk and insulted my mother.'],
+    ['ru', 'Мастер заставляет нас работать без страховки и говорит молчать.'],
+    ['kk', 'Бастық жұмысшыларды ұрып-соғады.'],
+    ['ru', 'Начальник смены берёт по 50 тысяч с каждого, кто хочет на дневной график.'],
+    ['kk', 'Бөлім бастығы әр жұмысшыдан 20 мың теңгеден жинайды.'],
+    ['en', 'The clerk said she could sort it out for 20,000 tenge in cash.'],
+    ['en', 'Our HR head hired her own daughter into the finance department.'],
+    ['ru', 'Главный инженер фактически владеет подрядной фирмой, которая у нас работает.'],
+    ['ru', 'Начальник цеха сказал, что женщине в турбинном цехе не место.'],
+    ['en', 'After I reported a leak to my supervisor I was moved to night shifts.'],
+    ['kk', 'Бастык бизди сенби кундери тегин жумыс истетеди, келмесен премиясыз каласын дейди.'],
+    ['en', 'The tender was cancelled twice until the right bidder could apply.'],
+  ] as const)('is in scope [%s] %s', (language, text) => {
+    expect(triage(text, language).scope).toBe('in');
+  });
+
+  it.each([
+    [
+      'ru',
+      'Нарушение сроков подачи горячей воды: обещали дать 15-го, воды нет. Куда смотрит руководство?',
+    ],
+    ['ru', 'Третий день нет отопления, батареи холодные. Это нарушение всех норм!'],
+    ['en', 'This is ridiculous, third time this winter the radiators are cold. Fix it!'],
+    [
+      'en',
+      'Complaint: my electricity bill is three times higher than usual, this is unacceptable.',
+    ],
+    ['kk', 'Жалақы емес, түбіртек туралы: төлем екі рет алынды, қайта есептеңіз.'],
+  ] as const)(
+    'a complaint about the service in strong words is still redirected [%s] %s',
+    (language, text) => {
+      expect(triage(text, language).scope).toBe('out');
+    },
+  );
+
+  it('a combination of cues is named in the evidence', () => {
+    const { evidence } = triage('Начальник берёт по 50 тысяч с каждого.', 'ru');
+    expect(evidence).toContain('actor + money + take → corruption');
   });
 });
 

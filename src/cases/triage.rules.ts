@@ -49,15 +49,32 @@ export type Category = InCategory | OutCategory;
  * `actor` an employee or official is mentioned; `wrong` something wrong is said to be done;
  * `kin` a relative is mentioned; `whistle` the writer hides their name or asks for protection.
  */
-export type Cue = Category | 'actor' | 'wrong' | 'kin' | 'whistle';
+export type Cue = Category | StructureCue;
 
-export const IN_CUES: ReadonlySet<Cue> = new Set<Cue>([
-  ...IN_CATEGORIES,
+/**
+ * In-scope cues without a category of their own (weight 0 unless said otherwise): they count through
+ * COMBINATIONS. `actor` an employee or official; `wrong` a wrong act (weight 1); `kin` a relative or
+ * friend; `whistle` the writer hides their name; `workplace` the writer speaks from inside the
+ * workplace; `money` an amount; `cash` cash or an envelope; `take` someone takes, collects or asks;
+ * `protected` sex, ethnicity, language, age, faith or health; `owns` owns or founded a firm; `hire`
+ * hired or appointed.
+ */
+export const STRUCTURE_CUES = [
   'actor',
   'wrong',
   'kin',
   'whistle',
-]);
+  'workplace',
+  'money',
+  'cash',
+  'take',
+  'protected',
+  'owns',
+  'hire',
+] as const;
+export type StructureCue = (typeof STRUCTURE_CUES)[number];
+
+export const IN_CUES: ReadonlySet<Cue> = new Set<Cue>([...IN_CATEGORIES, ...STRUCTURE_CUES]);
 
 export interface KeywordRule {
   lang: Language;
@@ -68,9 +85,10 @@ export interface KeywordRule {
   kkOnly?: boolean;
 }
 
-/** Two cues found together add weight to a category (e.g. an employee + a wrong act). */
+/** Cues found together add weight to a category (e.g. an employee + money + taking it). */
 export interface Combination {
-  when: readonly [Cue, Cue];
+  /** every one of these cues is present */
+  when: readonly Cue[];
   cue: InCategory;
   weight: number;
 }
@@ -213,7 +231,9 @@ export const IN_RULES: readonly KeywordRule[] = [
     'дел(ят|или|ит) (деньг|денег)',
   ]),
   r('ru', 'fraud', 1, ['обман']),
-  r('ru', 'fraud', 0, ['табел', 'списыва', 'вывоз', 'склад']),
+  // a timesheet is an employee matter: a weak signal (blocks `out`), never a bill
+  r('ru', 'fraud', 1, ['табел']),
+  r('ru', 'fraud', 0, ['списыва', 'вывоз', 'склад']),
   r('en', 'fraud', 3, [
     'fraud',
     'steal',
@@ -401,9 +421,10 @@ export const IN_RULES: readonly KeywordRule[] = [
     "because (i am|i'm) (a woman|pregnant|old|disabled|kazakh|russian|muslim|female)",
   ]),
   r('en', 'harassment', 2, [
-    'swe(a|o)r* at',
+    'sw(ea|o)r* at',
     'cursing',
-    'ridicul',
+    // «ridiculous» is said of bills and cold radiators; ridiculing is done to people
+    'ridicul(e|es|ed|ing)$',
     'belittl',
     'picks_on',
     'hostile',
@@ -573,11 +594,16 @@ export const IN_RULES: readonly KeywordRule[] = [
     'подстро',
     'писал* под (них|него|конкретн|одн)',
   ]),
-  r('ru', 'procurement', 0, ['тендер', 'закуп', 'конкурс', 'техспецифик', 'спецификац']),
+  // a tender named in a letter to the trust line is never redirect material: weak, blocks `out`
+  r('ru', 'procurement', 1, ['тендер', 'закуп(?!ае|ает|аете|ки у нас)']),
+  r('ru', 'procurement', 0, ['конкурс', 'техспецифик', 'спецификац']),
   r('en', 'procurement', 3, ['rigged', 'bid-rigging', 'bid_rigging', 'collusion']),
-  r('en', 'procurement', 0, ['tender', 'procurement', 'bidder', 'the_winner']),
+  // a supplier may well write to «your procurement team»
+  r('en', 'procurement', 1, ['tender', 'procurement(?! (team|department|office|division|unit))']),
+  r('en', 'procurement', 0, ['bidder', 'the_winner']),
   r('kk', 'procurement', 2, ['әділ_өтпе', 'алдын_ала_(анықта|келісі)']),
-  r('kk', 'procurement', 0, ['сатып_алу', 'тендер', 'конкурс', 'жеңімпаз']),
+  r('kk', 'procurement', 1, ['сатып_алу', 'тендер']),
+  r('kk', 'procurement', 0, ['конкурс', 'жеңімпаз']),
 
   r('ru', 'procurement', 3, [
     'подписан* до (окончан|подведен|итог)',
@@ -661,7 +687,7 @@ export const IN_RULES: readonly KeywordRule[] = [
   // something wrong is said to be done: weak on its own (weight 1), or only a hint (weight 0)
   // that counts together with an employee, an accident or a tender (COMBINATIONS below)
   r('ru', 'wrong', 1, [
-    'наруш',
+    'наруш(?!ени* (срок|норм|график|подач))',
     'угрож',
     'угроз',
     'грозит',
@@ -689,7 +715,8 @@ export const IN_RULES: readonly KeywordRule[] = [
   r('en', 'wrong', 0, ['otherwise', 'above_market']),
   r('kk', 'wrong', 1, [
     'бұз(у|ып|ады|ды|ушылық)',
-    'жасыр',
+    // not «атымды жасырып қала аламын ба» (may I stay anonymous), nor «жасырын»
+    'жасыр(?!ын|ып қала ал)',
     'тіркеме',
     'қоқан-лоқы',
     'өш_ал',
@@ -749,6 +776,285 @@ export const IN_RULES: readonly KeywordRule[] = [
     'protect_me',
   ]),
   r('kk', 'whistle', 1, ['атымды (жазба|айтпа)', 'жасырын', 'қорқамын']),
+
+  // ---- Structure, not topics: who did what. These cues say little alone; together (COMBINATIONS)
+  // they recognise "an employee or official did something wrong" (rules 4.10) in words no topic
+  // list foresees. Stems: a pattern's last word is a prefix, so Russian and Kazakh endings follow.
+
+  // the writer speaks from inside the workplace: our shop, my boss, colleagues
+  r('ru', 'workplace', 0, [
+    'у_нас в_(цех|бригад|отдел|смен|участк|служб|лаборатор|коллектив|подразделен|гараж)',
+    'в_(нашем|нашей|моем|моей)_(цех|бригад|отдел|смен|участк|служб|коллектив|подразделен)',
+    'наш* (цех|бригад|отдел|смен|участк|мастер|начальник|бригадир|руководител|коллектив|шеф)',
+    'мо(й|его|ему|им|я|ей) (непосредственн*)? (начальник|руководител|мастер|бригадир|шеф|начальниц)',
+    'коллег',
+    'подчиненн',
+    'на_(работе|смене)$',
+    'в_(ночн|дневн)* смен',
+    'работаю (в|на)_',
+  ]),
+  r('en', 'workplace', 0, [
+    'our (team|shift|crew|department|unit|section|workshop|site|brigade|foreman|boss|supervisor|manager|team_lead|head)',
+    'my (boss|supervisor|manager|team_lead|line_manager|foreman|superior|department)',
+    'colleague',
+    'co-?workers?',
+    'at_work$',
+    '(night|day) shifts?',
+    'subordinate',
+    'i work (at|in|for)',
+  ]),
+  r('kk', 'workplace', 0, [
+    'біздің (цех|бөлім|бригада|учаске|участок|ұжым|ауысым|бастық|бастығ|шебер|басшы)',
+    '(бастығ|басшы|шебер)(ымыз|ым|ыңыз)$',
+    'ұжым',
+    'әріптес',
+    'жұмыста$',
+    'ауысым',
+    'жұмысшылар',
+  ]),
+
+  // money changes hands: an amount or cash, and someone takes, collects or asks for it
+  r('ru', 'money', 0, [
+    '\\d[\\d.,]{0,12}\\s?(тыс|млн|тг|тенге|теңге|мың|%|процент)',
+    'полмиллион',
+    'деньг',
+    'денег',
+    'сумм',
+  ]),
+  r('en', 'money', 0, ['\\d[\\d.,]{0,12}\\s?(tenge|kzt|tg|usd|%|percent)', 'money']),
+  r('kk', 'money', 0, ['ақша', 'теңге']),
+  r('ru', 'cash', 0, ['наличн', 'нал(ом|ичкой)$', 'в_конверт', 'на_карту (ему|ей|лично)']),
+  r('en', 'cash', 0, ['in_cash', 'cash (only|in hand|payment to)', 'envelope']),
+  r('kk', 'cash', 0, ['қолма-қол', 'конверт', 'қолға (бер|ал)']),
+  r('ru', 'take', 0, [
+    'бер(ет|ут|ет)$',
+    'брал(а|и)?$',
+    'собира(ет|ют|л|ли)$',
+    'сда(ем|ют|ть|вать|вали)$',
+    'сдаем',
+    'отдава(ть|ли|л)$',
+    'занос(ить|ят|ил)$',
+    'требу(ет|ют)',
+    'прос(ит|ят|ил|ила|или)$',
+    'с_каждого',
+    'с_(нас|рабочих|работников|людей)$',
+  ]),
+  r('en', 'take', 0, [
+    'takes?$',
+    'took',
+    'expects?',
+    'expected',
+    'collects?',
+    'collected',
+    'demand',
+    'asks? (me|us|them|for)',
+    'from (each|every|everyone|all of us)',
+    'wants? (money|cash|a_cut|\\d)',
+  ]),
+  r('kk', 'take', 0, [
+    'алады$',
+    'алып (отыр|жүр|қалады)',
+    'жина(йды|п|ды|ған)',
+    'сұра(йды|ды|п|ған)',
+    'талап (етеді|етті|етіп)',
+    'әр (жұмысшы|қызметкер|адам)',
+    'тапсыр(амыз|ады|дық)',
+  ]),
+
+  // who is protected from discrimination: sex, ethnicity, language, age, faith, health
+  r('ru', 'protected', 0, [
+    'женщин',
+    'баб(ы|а|ам|е)$',
+    'национальн',
+    'казахск* язык',
+    'по-казахски',
+    'акцент',
+    'возраст',
+    'инвалид',
+    'беремен',
+    'религ',
+    'хиджаб',
+  ]),
+  r('en', 'protected', 0, [
+    'wom(a|e)n$',
+    'female',
+    'accent',
+    'ethnic',
+    'race$',
+    'religio',
+    'disab',
+    '(kazakh|russian)-speaking',
+    'nationality',
+    'pregnan',
+  ]),
+  r('kk', 'protected', 0, ['әйел', 'қыздар', 'ұлт', 'тіл(і|де|ін|імізді)?$', 'мүгедек', 'дін']),
+
+  // someone owns or founded a firm; someone was hired or appointed
+  r('ru', 'owns', 0, ['владел', 'владе(ет|ют)', 'учредител', 'принадлеж', 'аффил']),
+  r('en', 'owns', 0, ['owns?$', 'owner', 'founder', 'belongs to', 'shareholder of']),
+  r('kk', 'owns', 0, ['иесі', 'құрылтайшы', 'тиесілі']),
+  r('ru', 'hire', 0, [
+    '(устроил|устроила|устраива|пристроил|трудоустроил)',
+    '(взял|взяла|взяли|принял|приняла|приняли)_на_(работу|должност)',
+    'назначил',
+  ]),
+  r('en', 'hire', 0, ['hired', 'hires', 'appointed', 'promoted', 'gave (a|the) job']),
+  r('kk', 'hire', 0, ['жұмысқа (алды|алған|орналастыр|қабылда)', 'тағайында']),
+  r('ru', 'kin', 0, ['супруг', 'друг(а|у|ом)?$', 'подруг', 'знаком(ый|ая|ого|ому|ой|ые|ых)$']),
+  r('en', 'kin', 0, ['friend', 'daughter', 'son$', 'wife', 'husband', 'niece', 'family']),
+  r('kk', 'kin', 0, ['досы', 'досына', 'таныс(ы|ын|тары)', 'жұбайы', 'қызын', 'ұлын']),
+
+  // more wrong acts, said of people: silencing, coercing, faking, retaliating
+  r('ru', 'wrong', 1, [
+    'молчать',
+    'помалкива',
+    'угов(о|а)ри',
+    'нарисова',
+    'для_галочк',
+    'только на_бумаге',
+    'не_выход(ил|ит) из_кабинет',
+    'вылет* с_работ',
+    'выгон(ю|ит|ят|им)',
+    'уволят',
+    'наказыва',
+    'после того как (я|мы) (сообщ|пожалов|отказ|написа)',
+    'недоплач',
+    'не_доплачива',
+    'сверх* без_оплат',
+    'бесплатно работать',
+    'без_оплаты',
+  ]),
+  r('en', 'wrong', 1, [
+    '(was|were) told (not to|to keep)',
+    'not to (mention|tell|report)',
+    'disabled (the)? (alarm|protection|interlock|sensor|safety)',
+    'after (i|we) (reported|complained|refused)',
+    'nothing (was|has been) (done|renovated|repaired|built|replaced)',
+    'on_paper',
+    'without_(checking|inspection|looking)',
+    'make (the|my|your)? (debt|fine|problem)s? (disappear|go_away)',
+  ]),
+  r('kk', 'wrong', 1, [
+    'айтпа(ңдар|ңыз|уды|уын)',
+    'үндеме',
+    'деп айт(у|уды|уын)* (талап|мәжбүр)',
+    'келмесең',
+    'жұмыстан (шығар|қуа|қу)',
+    'тегін (жұмыс|істет)',
+    'жазаланады',
+    'сыртқа сат',
+    'сатып жібер',
+  ]),
+
+  // category phrases in plain words (no legal term): kept with the cues they grew from
+  r('ru', 'corruption', 2, [
+    '(если|чтобы) (я)? (ее|его|их)? [«"“]?отблагодар',
+    '\\d+ ?% (от|с)_(суммы|договор|контракт)',
+  ]),
+  r('en', 'corruption', 2, ['\\d+ ?% back', 'back in_cash']),
+  r('ru', 'fraud', 2, [
+    'числ(ится|ятся|ились|ился)_в_(табел|штат|ведомост)',
+    'ни_разу не_видел',
+    'прода(ет|ют|ли|л) на_сторону',
+    '(уносят|уносит|увозят|увозит|тащат|тащит) (домой|себе)',
+  ]),
+  r('en', 'fraud', 2, [
+    '(takes|took|taking|carries|carry) * home',
+    'sells? (it|them)? (off|on the side)',
+    '(paid|claimed|billed) for (people|workers|staff|someone) who',
+    'were (on vacation|on leave|abroad)',
+  ]),
+  r('kk', 'fraud', 2, ['үйіне (алып|тасып)', 'жұмысқа (келмейді|шықпайды)* (бірақ|алайда)']),
+  r('ru', 'harassment', 2, [
+    'не_место$',
+    'недвусмысленн',
+    'намека* (на_)?(близост|интим|отношен|встреч|ужин)',
+    'от_этого_зависит',
+    'стукач',
+    'ябед',
+    'довел* до_слез',
+    'до_слез',
+  ]),
+  r('en', 'harassment', 2, [
+    'snitch',
+    'won.t (speak|talk) to me',
+    'left out of',
+    'makes? jokes about',
+  ]),
+  // violence in plain verbs
+  r('ru', 'harassment', 2, ['избива', 'бьют', 'ударил', 'толка(ет|ют|л)', 'распуска* рук']),
+  r('en', 'harassment', 2, [
+    'beat(s|ing)? (me|us|him|her|them|workers|people)',
+    'punch',
+    'slapped',
+    'pushed (me|him|her)',
+  ]),
+  r('kk', 'harassment', 2, [
+    'ұрып',
+    'ұрады',
+    'ұрған',
+    'соғ(ады|ып|ты)',
+    'төбелес',
+    'итер(ді|іп|еді|ген)',
+    'қол көтер',
+  ]),
+  r('ru', 'conflict_of_interest', 1, [
+    'владе* (подрядн|фирм|компани|тоо|организац)',
+    '(подрядн|фирм|компани|тоо)* (принадлеж|оформлен)',
+  ]),
+  r('en', 'conflict_of_interest', 1, [
+    'owns (the|a) (contractor|company|firm|supplier)',
+    '(contractor|company|firm|supplier) (is)? owned by',
+  ]),
+  r('kk', 'conflict_of_interest', 1, ['(фирма|компания|серіктестік)* (иесі|тиесілі)']),
+  r('kk', 'harassment', 2, ['жылат', 'ит (сияқты|сиякты|құрлы)', 'адам деп санама', 'ұялт']),
+  r('ru', 'safety', 2, [
+    'отключ* (защит|сигнализац|датчик|блокировк)',
+    'угов(о|а)рил* (написать|сказать)',
+    '(обжегся|упал|травмировал*|поранил*) дома',
+  ]),
+  r('en', 'safety', 2, [
+    '(disabled|switched off|turned off) (the)? (alarm|protection|interlock|sensor)',
+  ]),
+  r('kk', 'safety', 2, [
+    'каскасыз',
+    'қорғаныс киімсіз',
+    'сақтандырусыз',
+    'үйде жығыл',
+    'үйде (құлад|жарақат)',
+  ]),
+  r('ru', 'abuse_of_position', 2, [
+    'на_(свою|его|её|ее)_дач',
+    'частн* (бизнес|ресторан|магазин|кафе)',
+  ]),
+  r('en', 'abuse_of_position', 2, [
+    '(his|her) (private|own) (restaurant|business|shop|company|farm)',
+  ]),
+  r('kk', 'abuse_of_position', 2, [
+    'саяжай',
+    'өз(інің|і)? (үйіне|шаруасына|бизнесіне)',
+    'премиясыз',
+  ]),
+  r('ru', 'procurement', 2, [
+    'под_(одну|одного|конкретн|нужн)* (фирм|компани|поставщик|участник)',
+    'отклон* по_формальн',
+    'остальн* (участник|поставщик)* (отклон|не_допущ)',
+  ]),
+  r('en', 'procurement', 2, [
+    'no (realistic|real|fair)? chance',
+    'copied (word for word)? from',
+    'the_["\'‘“]right["\'’”]_(bidder|company|firm|supplier)',
+    'cancell?ed (twice|again|several times|repeatedly)',
+    'tailored (to|for)',
+  ]),
+  r('kk', 'procurement', 2, ['нәтижесі (белгілі|алдын)', 'конверттер ашылмай']),
+  r('ru', 'conduct_other', 2, ['наркот', 'укур', 'обкур', 'еле стоял']),
+  r('en', 'conduct_other', 2, [
+    'smok(ing|ed) (weed|something|drugs|marijuana)',
+    'drugs',
+    'high on',
+  ]),
+  r('kk', 'conduct_other', 2, ['есірткі', 'мас күй']),
 
   // an employee or official is mentioned (weight 0: counts only in COMBINATIONS)
   r('ru', 'actor', 0, [
@@ -886,7 +1192,8 @@ export const OUT_RULES: readonly KeywordRule[] = [
     'invoice for electricity',
   ]),
   r('en', 'billing', 1, ['payment', 'reading', 'kwh', 'debt']),
-  r('kk', 'billing', 2, ['түбіртек', 'есептегіш', 'қайта есепте', 'төлем', 'дербес шот']),
+  // «төлемейді» (does not pay) is about wages as often as bills
+  r('kk', 'billing', 2, ['түбіртек', 'есептегіш', 'қайта есепте', 'төлем(?!ей)', 'дербес шот']),
   r('kk', 'billing', 1, ['көрсеткіш', 'қарыз', 'төледі', 'төлеймін', 'төлейміз']),
 
   r('ru', 'billing', 2, ['энергосбыт', 'пен(я|и|ю)$', 'акт сверк']),
@@ -995,6 +1302,11 @@ export const OUT_RULES: readonly KeywordRule[] = [
   r('en', 'outage', 2, ['street_lights?', 'went_dark']),
   r('en', 'outage', 1, ['electricity']),
   r('ru', 'outage', 1, ['урага', 'гроз(а|ы)$', 'снт$']),
+  r('ru', 'outage', 2, [
+    '(пропада|гасн|выключа|отключа)* свет',
+    'свет (пропада|гасн|выключа|мига)',
+  ]),
+  r('ru', 'outage', 1, ['свет$']),
 
   // tariffs
   r('ru', 'tariffs', 3, ['тариф']),
@@ -1066,6 +1378,8 @@ export const OUT_RULES: readonly KeywordRule[] = [
   r('kk', 'jobs', 1, ['мамандығы', 'бітірдім', 'құжаттарымды']),
 
   r('en', 'jobs', 2, ['openings', 'do you have (any)? (openings|positions|vacancies)']),
+  r('kk', 'jobs', 3, ['өндірістік практика']),
+  r('kk', 'jobs', 1, ['студент', 'практика']),
   r('en', 'jobs', 1, ['years (in|of) ']),
 
   // commercial offers, suppliers offering services
@@ -1195,6 +1509,13 @@ export const OUT_RULES: readonly KeywordRule[] = [
     "i'd like to know",
   ]),
   r('kk', 'information', 1, ['мәлімет', 'студенттік', 'білгім келеді']),
+  // the press, archives, certificates of employment
+  r('ru', 'information', 2, ['корреспондент', 'журналист', 'редакци', 'интервью', 'справк']),
+  r('ru', 'information', 1, ['архив', 'выброс', 'газет', 'стаж$']),
+  r('en', 'information', 2, ['journalist', 'reporter', 'press office', 'interview', 'article']),
+  r('en', 'information', 1, ['media', 'newspaper', 'emissions', 'certificate of employment']),
+  r('kk', 'information', 2, ['журналист', 'анықтама', 'сұхбат', 'статистика']),
+  r('kk', 'information', 1, ['мұрағат', 'газет', 'дипломдық']),
 ];
 
 export const COMBINATIONS: readonly Combination[] = [
@@ -1210,6 +1531,25 @@ export const COMBINATIONS: readonly Combination[] = [
   // a tender + a wrong act or a relative is a procurement violation
   { when: ['procurement', 'wrong'], cue: 'procurement', weight: 2 },
   { when: ['procurement', 'kin'], cue: 'procurement', weight: 2 },
+  // who did what: the writer's workplace, an employee and a wrong act, in any two
+  { when: ['workplace', 'actor'], cue: 'conduct_other', weight: 1 },
+  { when: ['workplace', 'wrong'], cue: 'conduct_other', weight: 1 },
+  { when: ['workplace', 'harassment'], cue: 'harassment', weight: 1 },
+  { when: ['workplace', 'abuse_of_position'], cue: 'abuse_of_position', weight: 1 },
+  { when: ['workplace', 'fraud'], cue: 'fraud', weight: 1 },
+  { when: ['actor', 'fraud'], cue: 'fraud', weight: 1 },
+  { when: ['actor', 'safety'], cue: 'safety', weight: 1 },
+  // money taken by an employee, or collected from the workforce, or cash handed to staff
+  { when: ['actor', 'money', 'take'], cue: 'corruption', weight: 2 },
+  { when: ['workplace', 'money', 'take'], cue: 'corruption', weight: 2 },
+  { when: ['actor', 'cash'], cue: 'corruption', weight: 2 },
+  // discrimination: a boss or colleague and a protected trait
+  { when: ['actor', 'protected'], cue: 'harassment', weight: 1 },
+  { when: ['workplace', 'protected'], cue: 'harassment', weight: 1 },
+  // conflict of interest: an official owns the counterparty, or a relative or friend is hired
+  { when: ['actor', 'owns'], cue: 'conflict_of_interest', weight: 1 },
+  { when: ['owns', 'kin'], cue: 'conflict_of_interest', weight: 1 },
+  { when: ['hire', 'kin'], cue: 'conflict_of_interest', weight: 2 },
 ];
 
 /** Human-readable labels of every category (the digest, the redirect advice, the console). */

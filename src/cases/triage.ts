@@ -4,6 +4,10 @@
  * compiled once, at module load; at each word start only the patterns that can begin with its first
  * letters are tried, and every pattern that occurs is found (none hides another).
  *
+ * Topics alone do not generalise to mail nobody tuned on, so the rules also carry structure cues
+ * (who: an employee, the writer's own workplace; what: money taken, a wrong act, a protected trait, a
+ * relative hired) whose combinations recognise "an employee did something wrong" in plain words.
+ *
  * The hard rule: an appeal that might be in scope is never decided `out`. Any in-scope signal, even a
  * weak one, blocks `out`; `out` needs out-of-scope signals and no in-scope signal at all.
  */
@@ -263,9 +267,9 @@ export function triage(text: string, language?: Language): TriageResult {
 
   const present = new Set<Cue>(hits.map((hit) => hit.cue));
   for (const { when, cue, weight } of COMBINATIONS) {
-    if (present.has(when[0]) && present.has(when[1])) {
+    if (when.every((c) => present.has(c))) {
       hits.push({ cue, weight });
-      evidence.push(`${when[0]} + ${when[1]} → ${cue}`);
+      evidence.push(`${when.join(' + ')} → ${cue}`);
     }
   }
   const inScore = hits.reduce((sum, hit) => sum + (IN_CUES.has(hit.cue) ? hit.weight : 0), 0);
