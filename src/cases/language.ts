@@ -33,6 +33,8 @@ const CYRILLIC = /\p{Script=Cyrillic}/u;
 const LATIN = /\p{Script=Latin}/u;
 const NOISE = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bhttps?:\/\/\S+|\bwww\.\S+/giu;
 const CAPITALISED = /^\p{Lu}\p{Ll}/u;
+/** Letters of the Kazakh Latin alphabet (2021) that English and Russian transliteration lack. */
+const KAZAKH_LATIN_LETTERS = /[äöüūıığşñ]/u;
 
 type Vote = 'kk' | 'ru' | null;
 
@@ -50,6 +52,8 @@ export function detectLanguage(text: string): LanguageGuess {
   let ruEvidence = 0;
   let latin = 0;
   let enEvidence = 0;
+  let kkLatin = 0;
+  let kkLatinEvidence = 0;
   let other = 0;
 
   for (const [raw] of text.replace(NOISE, ' ').matchAll(WORD)) {
@@ -61,6 +65,10 @@ export function detectLanguage(text: string): LanguageGuess {
       const vote = cyrillicVote(word);
       if (vote === 'kk') kkEvidence += weight;
       else if (vote === 'ru') ruEvidence += weight;
+    } else if (LATIN.test(word) && KAZAKH_LATIN_LETTERS.test(word)) {
+      // Kazakh in the Latin alphabet: «jūmys», «bastyğy»
+      kkLatin += 1;
+      kkLatinEvidence += weight;
     } else if (LATIN.test(word)) {
       latin += 1;
       if (ENGLISH_WORDS.has(word)) enEvidence += weight;
@@ -75,7 +83,7 @@ export function detectLanguage(text: string): LanguageGuess {
   const kkShare = cyrillicEvidence > 0 ? kkEvidence / cyrillicEvidence : 0;
   const englishLike = latin > 0 && (enEvidence >= 1 || latin <= 2) && enEvidence / latin >= 0.12;
   const weights: Record<Language, number> = {
-    kk: cyrillic * kkShare,
+    kk: cyrillic * kkShare + kkLatin,
     ru: cyrillic * (1 - kkShare),
     en: englishLike ? latin : 0,
   };
@@ -88,8 +96,8 @@ export function detectLanguage(text: string): LanguageGuess {
   const best = ranked[0] ?? 'ru';
   const second = ranked[1] ?? 'kk';
   const bestWeight = weights[best];
-  const evidence = cyrillicEvidence + enEvidence;
-  const uncertainCyrillic = best !== 'en' && cyrillicEvidence === 0;
+  const evidence = cyrillicEvidence + enEvidence + kkLatinEvidence;
+  const uncertainCyrillic = best !== 'en' && cyrillicEvidence + kkLatinEvidence === 0;
 
   const mixed = weights[second] / total >= MIXED_SHARE || unknown > bestWeight || uncertainCyrillic;
   const confidence = (bestWeight / total) * Math.min(1, evidence / EVIDENCE_FOR_FULL_CONFIDENCE);

@@ -97,7 +97,7 @@ const AUTO_REPLY_SUBJECT = new RegExp(
 // Phrases a person might also use as a subject («Отпуск» is an HR topic): counted only when the
 // whole subject is the phrase (optionally with ':' and dates) and the mail answers an earlier one.
 const WEAK_AUTO_REPLY_SUBJECT =
-  /^(нет на месте|вне офиса|отпуск|в отпуске|демалыста|демалыстамын|кеңседе жоқпын|on vacation|on leave)\s*([:(\-–—].*)?$/iu;
+  /^(нет на месте|вне офиса|отпуск|в отпуске|в командировке|на больничном|демалыста|демалыстамын|(?:еңбек )?демалысында(?:мын)?|іссапарда(?:мын)?|кеңседе жоқпын|on vacation|on leave|away|away from (?:the )?office|travell?ing|on a business trip)\s*([:(\-–—].*)?$/iu;
 
 export function classifyMail(mail: ParsedMail, ctx: ClassifyContext): Classification {
   const verdict =
@@ -217,7 +217,9 @@ function listVerdict(mail: ParsedMail): Verdict | null {
   if (header(mail, 'list-id').length > 0) return { kind: 'list', reason: REASON.listId };
   const precedence = [...header(mail, 'precedence'), ...header(mail, 'x-precedence')].map(token);
   const bulk = precedence.some((value) => ['bulk', 'list', 'junk'].includes(value));
-  if (header(mail, 'list-unsubscribe').length > 0 && bulk) {
+  // RFC 8058 one-click unsubscribe is added by bulk senders only, never by a person's mail client
+  const oneClick = header(mail, 'list-unsubscribe-post').length > 0;
+  if (header(mail, 'list-unsubscribe').length > 0 && (bulk || oneClick)) {
     return { kind: 'list', reason: REASON.listUnsubscribe };
   }
   if (precedence.includes('list')) return { kind: 'list', reason: REASON.precedence };

@@ -40,7 +40,7 @@ export const SIGNATURE_DELIMITER = /^--\s*$/u;
 
 /** A sign-off; group 1 is what follows on the same line (often the name). */
 export const SIGN_OFF =
-  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|заранее спасибо|заранее благодарю|спасибо|благодарю|құрметпен|курметпен|ізгі ниетпен|рахмет|алдын ала рахмет|best regards|kind regards|warm regards|regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|thank you|thanks|many thanks|cheers)(?=$|[^\p{L}])[\s,.!:;—–-]*(.*)$/iu;
+  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|заранее спасибо|заранее благодарю|спасибо|благодарю|құрметпен|курметпен|qūrmetpen|qurmetpen|ізгі ниетпен|рахмет|алдын ала рахмет|best regards|kind regards|warm regards|regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|thank you|thanks|many thanks|cheers)(?=$|[^\p{L}])[\s,.!:;—–-]*(.*)$/iu;
 
 /** Sign-offs that are only thanks: they end the letter only when alone on their line or before a name. */
 export const THANKS_ONLY =
@@ -139,7 +139,7 @@ export const NOT_A_NAME_WORDS: ReadonlySet<string> = new Set([
 
 /** One word of a name: Кириллица/Latin with hyphen or apostrophe, or an initial ("И." / "И.И."). */
 export const NAME_WORD =
-  /^(?:\p{Lu}[\p{Ll}\p{M}]+(?:[-'’]\p{Lu}?[\p{Ll}\p{M}]+)*|(?:\p{Lu}\.\s?){1,2})$/u;
+  /^(?:(?:\p{Lu}['’]|Mc|Mac)?\p{Lu}[\p{Ll}\p{M}]+(?:[-'’]\p{Lu}?[\p{Ll}\p{M}]+)*|(?:\p{Lu}\.\s?){1,2})$/u;
 
 // ---------------------------------------------------------------- column 6: legal entities
 
@@ -223,6 +223,11 @@ export const LEGAL_FORMS_AFTER_NAME: ReadonlySet<string> = new Set([
 export const REPRESENTS_ORG_AFTER =
   /(?:от\s+имени|являюсь\s+(?:директором|представителем|руководителем|учредителем|владельцем)|представляю(?:\s+интересы)?|мы,|on\s+behalf\s+of|i\s+represent|i\s+am\s+(?:the\s+)?(?:director|owner|ceo|manager|representative)\s+of|as\s+(?:the\s+)?(?:director|owner|representative)\s+of)\s*/giu;
 
+/** A role word in the writer's self-introduction («Я, Петров С.И., директор ТОО «…»»). */
+export const SELF_INTRO = /(?:^|[.!?]\s+)(?:я|мен|i)\s*,\s*([^\n!?]{0,200})/iu;
+export const REPRESENTATIVE_ROLE =
+  /(?<![\p{L}])(?:директор\p{L}*|руководител\p{L}*|представител\p{L}*|учредител\p{L}*|владел\p{L}*|басшы\p{L}*|өкіл\p{L}*|құрылтайшы\p{L}*|director|owner|ceo|manager|representative|founder)(?![\p{L}])/iu;
+
 /** The same, written after the organisation: «ТОО «…» в лице директора», «… ЖШС атынан», «… ЖШС директорымын». */
 export const REPRESENTS_ORG_BEFORE =
   /(?:в\s+лице|атынан|өкілімін|өкілі\s+ретінде|директорымын|басшысымын|құрылтайшысымын)(?![\p{L}])/giu;
@@ -231,7 +236,7 @@ export const REPRESENTS_ORG_BEFORE =
 
 /** Phrases introducing the writer's own (home) address; the address follows. */
 export const HOME_ADDRESS_CUE =
-  /(?:адрес\s+проживания|домашний\s+адрес|место\s+жительства|(?:проживаю|проживающ\p{L}+|живу|зарегистрирован\p{L}*)\s+по\s+адресу|мой\s+адрес|тұратын\s+мекен-?жайым|мекен-?жайым|тұрғылықты\s+мекен-?жайым|home\s+address|my\s+address\s+is|i\s+live\s+at)\s*[:\-–—]?\s*/giu;
+  /(?:адрес\s+проживания|домашний\s+адрес|место\s+жительства|(?:проживаю|проживающ\p{L}+|живу|зарегистрирован\p{L}*)\s+по\s+адресу|(?:проживаю|живу|тұрамын)\s*[:\-–—]|мой\s+адрес|тұратын\s+мекен-?жайым|мекен-?жайым|тұрғылықты\s+мекен-?жайым|home\s+address|my\s+address\s+is|i\s+live\s+at)\s*[:\-–—]?\s*/giu;
 
 /** A line-initial label «Адрес: …» / "Address: …" (a bare «адрес» elsewhere may be a site's). */
 export const HOME_ADDRESS_LABEL = /(?:^|\n)\s*(?:адрес|address|мекен-?жай\p{L}*)\s*[:\-–—]\s*/giu;
@@ -296,7 +301,7 @@ export const REPLY_ADDRESS_CUE: readonly RegExp[] = [
 export const REPLY_ADDRESS_KK =
   /жауап(?:ты)?\s+(?:мына\s+)?(.{5,200}?)\s+(?:мекен-?жайына|мекенжайға|поштасына|поштаға|электрондық\s+поштаға|адресіне)\s+жіберу/iu;
 export const REPLY_ADDRESS_KK_LABEL =
-  /(?:жауап\s+(?:беру|жіберу)\s+үшін\s+мекенжай|жауапқа\s+арналған\s+мекенжай)\s*[:\-–—]?\s*/iu;
+  /(?:жауап\s+(?:беру|жіберу)\s+үшін\s+мекенжай|жауапқа\s+арналған\s+мекенжай|жауап(?:ты)?\s+(?:мына\s+)?(?:мекен-?жайға|мекен-?жайыма|мекен-?жай\s+бойынша|поштаға|электрондық\s+поштаға|адреске)\s+жіберу\p{L}*(?:\s+(?:сұраймын|өтінемін))?\s*[:\-–—])\s*/iu;
 
 // ---------------------------------------------------------------- anonymity (rules 4.14: column c stays empty)
 
@@ -310,9 +315,14 @@ export const ANONYMITY_REQUEST: readonly RegExp[] = [
   /(?:пишу|обращаюсь|сообщаю|направляю|отправляю)\s+(?:это\s+)?(?:\p{L}+\s+)?анонимно/u,
   /(?:хочу|желаю|прошу|предпочитаю)\s+(?:остаться|оставаться|быть)\s+анонимн\p{L}*/u,
   /не\s+хочу\s+(?:называть\s+сво[её]\s+имя|представляться|указывать\s+сво[её]\s+имя)/u,
+  // «не хочу, чтобы знали, кто я», «чтобы никто не узнал, что это я написал»
+  /не\s+хочу\s*,?\s*чтобы\s+(?:\p{L}+\s+){0,2}(?:знал[аио]?|узнал[аио]?)\s*,?\s*(?:кто\s+я|кто\s+(?:это\s+)?(?:написал|пишет|сообщил)|что\s+это\s+я|мо[её]\s+имя|мою\s+фамилию|обо\s+мне)/u,
+  /чтобы\s+никто\s+не\s+(?:знал|узнал)\s*,?\s*(?:кто\s+я|что\s+это\s+я|кто\s+(?:это\s+)?(?:написал|пишет|сообщил)|мо[её]\s+имя)/u,
   /(?:^|[^\p{L}])(?:анонимно|анонимное\s+(?:обращение|сообщение|письмо)|анонимная\s+жалоба|анонимное|анонимный|аноним)(?=[^\p{L}]|$)/u,
   // kk
   /(?:атымды|есімімді|аты-жөнімді|аты-жөнiмдi|аты жөнімді)\s+(?:\p{L}+\s+)?(?:жарияламау\p{L}*|көрсетпеу\p{L}*|атамау\p{L}*|ашпау\p{L}*|жасыру\p{L}*|жасырын)/u,
+  // the imperative: «атымды айтпаңыздар», «есімімді ешкімге көрсетпеңіз», «аты-жөнімді жарияламаңыз»
+  /(?:атымды|есімімді|аты-жөнімді|аты-жөнiмдi|аты жөнімді)\s+(?:\p{L}+\s+){0,2}(?:айтпа|атама|көрсетпе|жариялама|ашпа|жасыр)\p{L}*/u,
   /жасырын\s+(?:түрде|қалғым|қалуымды|қалу\p{L}*|болу\p{L}*|өтініш|хабарлама|жазып)/u,
   /(?:^|[^\p{L}])(?:анонимді|анонимдік|анонимдi)(?=[^\p{L}]|$)/u,
   // en

@@ -40,8 +40,10 @@ import {
   REPLY_ADDRESS_CUE,
   REPLY_ADDRESS_KK,
   REPLY_ADDRESS_KK_LABEL,
+  REPRESENTATIVE_ROLE,
   REPRESENTS_ORG_AFTER,
   REPRESENTS_ORG_BEFORE,
+  SELF_INTRO,
   SIGNATURE_DELIMITER,
   SIGN_OFF,
   SUBJECT_PREFIX,
@@ -201,14 +203,26 @@ export function splitLetter(text: string): Letter {
 
   let forwarded: string[] = [];
   const historyLine = lines[historyAt];
-  if (historyLine !== undefined && FORWARD_START.test(historyLine.trim())) {
+  if (historyLine !== undefined && isForwardStart(lines, historyAt, own)) {
     const rest = lines.slice(historyAt + 1);
-    let i = 0;
+    let i = HEADER_FROM.test(historyLine.trim()) ? -1 : 0;
+    if (i < 0) i = 0;
     while (i < rest.length && (HEADER_FROM.test(rest[i] ?? '') || HEADER_NEXT.test(rest[i] ?? '')))
       i++;
     forwarded = trimBlank(rest.slice(i).filter((l) => !QUOTED_LINE.test(l)));
   }
   return { body, signature, forwarded };
+}
+
+/**
+ * Forwarded, not replied: a "Forwarded message" line, or (Outlook's "FW:") a rule or From:/Sent:
+ * header block with nothing of the writer's own above it.
+ */
+function isForwardStart(lines: string[], at: number, own: string[]): boolean {
+  const line = (lines[at] ?? '').trim();
+  if (FORWARD_START.test(line)) return true;
+  if (!own.every((l) => l.trim() === '')) return false;
+  return /^_{10,}$/u.test(line) || HEADER_FROM.test(line);
 }
 
 function findHistoryStart(lines: string[]): number {
@@ -242,15 +256,21 @@ function findSignatureStart(lines: string[]): number {
   }
 
   // no sign-off: short contact lines at the very end (name, phone, address) are a signature
+  // (HTML mail converted to text puts blank lines between them: only non-blank lines count)
+  // An address line belongs to such a block only beside a name or phone line: alone, it may be
+  // the place the complaint is about.
   let start = lines.length;
-  for (let i = lines.length - 1; i >= 0 && lines.length - i <= 4; i--) {
+  let seen = 0;
+  let anchored = false;
+  for (let i = lines.length - 1; i >= 0 && seen < 4; i--) {
     const line = (lines[i] ?? '').trim();
     if (line === '') continue;
-    const contact =
-      line.length <= 80 &&
-      (CONTACT_LABEL.test(line) || asPersonName(line) !== null || isPhoneLine(line));
-    if (!contact) break;
-    start = i;
+    seen++;
+    if (line.length > 80) break;
+    const contact = CONTACT_LABEL.test(line) || asPersonName(line) !== null || isPhoneLine(line);
+    if (!contact && !looksLikeAddress(line)) break;
+    anchored ||= contact;
+    if (anchored) start = i;
   }
   return start;
 }
@@ -345,6 +365,7 @@ function escapeRe(s: string): string {
 export function asPersonName(raw: string): string | null {
   let s = raw
     .trim()
+    .replace(/^[-–—]+\s*/u, '')
     .replace(/^["'«“„]+|["'»”]+$/gu, '')
     .split(/\s*[,;(|/]\s*|\s+[-–—]\s+/u)[0]!
     .replace(NAME_TITLES, '')
@@ -382,9 +403,21 @@ function nameFromIntro(text: string): string | null {
       .trim()
       .replace(/^[-–—:\s]+/u, '')
       .split(/\s+/);
-    for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n--) {
-      const name = asPersonName(words.slice(0, n).join(' '));
-      if (name !== null) return name;
+    // quoted words are an organisation's name, not the writer's
+    const quoted = (w: string) => /["'«»“”„]/u.test(w);
+    for (let start = 0; start < words.length; start++) {
+      // past the first word only after an organisation or a role: «Я, как работник Каскада ГЭС,»
+      // names a site, not the writer
+      const before = words.slice(0, start).join(' ');
+      if (start > 0 && !REPRESENTATIVE_ROLE.test(before) && !before.split(' ').some(quoted)) break;
+      if (quoted(words[start] ?? '')) continue;
+      const room = Math.min(MAX_NAME_WORDS, words.length - start);
+      for (let n = room; n >= 1; n--) {
+        const run = words.slice(start, start + n);
+        if (run.some(quoted)) continue;
+        const name = asPersonName(run.join(' '));
+        if (name !== null) return name;
+      }
     }
   }
   return null;
@@ -497,6 +530,11 @@ function findOrganisation(letter: Letter, displayName: string | null): Organisat
   for (const m of body.matchAll(REPRESENTS_ORG_AFTER)) {
     const from = (m.index ?? 0) + m[0].length;
     const org = parseOrganisation(firstLine(body.slice(from, from + 120)));
+    if (org !== null) return org;
+  }
+  const intro = SELF_INTRO.exec(body);
+  if (intro?.[1] !== undefined && REPRESENTATIVE_ROLE.test(intro[1])) {
+    const org = parseOrganisation(intro[1]);
     if (org !== null) return org;
   }
   for (const m of body.matchAll(REPRESENTS_ORG_BEFORE)) {

@@ -36,6 +36,14 @@ const TEXT_PATTERNS: readonly RegExp[] = [
     'iu',
   ),
   new RegExp(String.raw`${SIGN}\s*${NUM}\s+өтініш\s+тіркелді`, 'iu'),
+  // our own acknowledgement's wording (templates/*/acknowledgement.text.hbs), quoted in a reply
+  // whose subject the writer changed: «зарегистрировано в журнале обращений под № 12»,
+  // "registered in the journal of appeals under No. 12", «журналында № 12 болып тіркелді»
+  new RegExp(
+    String.raw`(?:зарегистрирован[оа]?\s+в\s+журнале\s+обращений\s+под|registered\s+in\s+the\s+journal\s+of\s+appeals\s+under)\s*${SIGN}\s*${NUM}`,
+    'iu',
+  ),
+  new RegExp(String.raw`журналында\s*${SIGN}\s*${NUM}\s+болып\s+тіркелді`, 'iu'),
 ];
 
 function firstNumber(patterns: readonly RegExp[], s: string): number | null {

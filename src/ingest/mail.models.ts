@@ -37,6 +37,7 @@ export const CLASSIFICATION_HEADERS = [
   'x-failed-recipients',
   'list-id',
   'list-unsubscribe',
+  'list-unsubscribe-post',
   'list-post',
   'return-path',
   'content-type',
