@@ -137,6 +137,20 @@ describe('triage: misconduct described without a legal term (rules 4.10)', () =>
     },
   );
 
+  it("an employee and the writer's money in one letter are never redirected", () => {
+    const text = 'Платила за отопление в кассе, кассир не дала чек, деньги пропали.';
+    expect(triage(text, 'ru').scope).not.toBe('out');
+  });
+
+  it('weak signals of two different topics do not add up to redirect advice', () => {
+    // «маман» (a specialist; also «a trade») and «мәлімет» (data): neither topic is clear
+    const text = 'Кадр бөлімінің маманы біздің жеке мәліметтерімізді бөгде адамдарға таратып жүр.';
+    expect(triage(text, 'kk').scope).not.toBe('out');
+    expect(triage('Is there a position? I would like some information.', 'en').scope).toBe(
+      'pending',
+    );
+  });
+
   it('a combination of cues is named in the evidence', () => {
     const { evidence } = triage('Начальник берёт по 50 тысяч с каждого.', 'ru');
     expect(evidence).toContain('actor + money + take → corruption');

@@ -1151,6 +1151,7 @@ export const IN_RULES: readonly KeywordRule[] = [
     'meter_reader',
     'your_(people|man|guy|guys|staff)',
   ]),
+  r('kk', 'actor', 0, ['кадр* бөлім', 'кассир', 'орынбасар', 'жүргізуші', 'кезекші']),
   r('kk', 'actor', 0, ['күзет', 'меңгеруші', 'инженер', 'әріптес', 'басқарушы']),
 ];
 
@@ -1299,7 +1300,7 @@ export const OUT_RULES: readonly KeywordRule[] = [
   r('kk', 'outage', 2, ['жарықсыз', 'электр (жоқ|сөнді|өшті|берілмей)', 'электрмен жабдықта']),
   r('kk', 'outage', 1, ['бағана', 'сым(ы|дар)?$', 'қосалқы станция']),
 
-  r('en', 'outage', 2, ['street_lights?', 'went_dark']),
+  r('en', 'outage', 2, ['street_lights?', 'went_dark', 'new_connection']),
   r('en', 'outage', 1, ['electricity']),
   r('ru', 'outage', 1, ['урага', 'гроз(а|ы)$', 'снт$']),
   r('ru', 'outage', 2, [
@@ -1543,6 +1544,8 @@ export const COMBINATIONS: readonly Combination[] = [
   { when: ['actor', 'money', 'take'], cue: 'corruption', weight: 2 },
   { when: ['workplace', 'money', 'take'], cue: 'corruption', weight: 2 },
   { when: ['actor', 'cash'], cue: 'corruption', weight: 2 },
+  // an employee and the writer's money in one letter: never redirect material on its own
+  { when: ['actor', 'money'], cue: 'fraud', weight: 1 },
   // discrimination: a boss or colleague and a protected trait
   { when: ['actor', 'protected'], cue: 'harassment', weight: 1 },
   { when: ['workplace', 'protected'], cue: 'harassment', weight: 1 },

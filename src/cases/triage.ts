@@ -40,7 +40,10 @@ export interface TriageResult {
 
 /** At or above this in-scope score the appeal is a case; above zero and below, pending. */
 const IN_THRESHOLD = 2;
-/** At or above this out-of-scope score, with no in-scope signal, the appeal is redirected. */
+/**
+ * At or above this score in one out-of-scope category, with no in-scope signal, the appeal is
+ * redirected: the advice names one body, so weak signals of different topics do not add up to it.
+ */
 const OUT_THRESHOLD = 2;
 
 export function isInCategory(category: string): category is InCategory {
@@ -276,7 +279,10 @@ export function triage(text: string, language?: Language): TriageResult {
 
   const outStart = hits.length;
   scan(OUT_COMPILED, folded, wordStarts, kk, hits, evidence);
-  const outScore = hits.slice(outStart).reduce((sum, hit) => sum + hit.weight, 0);
+  const outScores = new Map<Cue, number>();
+  for (const { cue, weight } of hits.slice(outStart)) {
+    outScores.set(cue, (outScores.get(cue) ?? 0) + weight);
+  }
 
   // category scores: weights, and half a point for each hint, so that a topic breaks a tie
   const scores = new Map<Cue, number>();
@@ -286,7 +292,8 @@ export function triage(text: string, language?: Language): TriageResult {
     return { scope: 'in', category: best(IN_CATEGORIES, scores) ?? 'conduct_other', evidence };
   }
   if (inScore > 0) return { scope: 'pending', category: null, evidence };
-  if (outScore >= OUT_THRESHOLD) {
+  const topic = best(OUT_CATEGORIES, outScores);
+  if (topic !== null && (outScores.get(topic) ?? 0) >= OUT_THRESHOLD) {
     return { scope: 'out', category: best(OUT_CATEGORIES, scores), evidence };
   }
   return { scope: 'pending', category: null, evidence };
