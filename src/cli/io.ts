@@ -1,4 +1,5 @@
 /** What command modules share: parsing of common flag values and output. */
+import { isIsoDate } from '../cases/calendar.js';
 import { InputError } from '../errors.js';
 
 export function parseNumber(value: string, what = 'registration number'): number {
@@ -11,16 +12,16 @@ export function parseNumber(value: string, what = 'registration number'): number
   return Number(value);
 }
 
-/** A calendar date YYYY-MM-DD. */
+/** A calendar date YYYY-MM-DD that exists (not 2026-13-01 or 2026-02-30). */
 export function parseDateFlag(flag: string, value: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  const ok = m && new Date(`${value.trim()}T00:00:00Z`).toISOString().startsWith(value.trim());
-  if (!ok)
+  const v = value.trim();
+  if (!isIsoDate(v)) {
     throw new InputError(
       'bad-date',
       `${flag}: expected a date YYYY-MM-DD, got "${value.slice(0, 30)}"`,
     );
-  return value.trim();
+  }
+  return v;
 }
 
 /** An ISO-8601 instant; a value without an offset is read in the calendar zone. */
@@ -37,10 +38,15 @@ export function parseInstantFlag(
       `${flag}: expected an ISO-8601 date-time like 2026-10-05T09:30+05:00, got "${v.slice(0, 40)}"`,
     );
   }
+  const [, hh = '0', mi = '0', ss = '0'] = /T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(v) ?? [];
+  if (!isIsoDate(v.slice(0, 10)) || Number(hh) > 23 || Number(mi) > 59 || Number(ss) > 59) {
+    throw new InputError('bad-date', `${flag}: not a real date-time: "${v.slice(0, 40)}"`);
+  }
   const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(v);
   const instant = hasOffset ? new Date(v) : zoneOffset(v.length === 10 ? `${v}T00:00` : v);
-  if (Number.isNaN(instant.getTime()))
+  if (Number.isNaN(instant.getTime())) {
     throw new InputError('bad-date', `${flag}: not a real date-time: "${v.slice(0, 40)}"`);
+  }
   return instant;
 }
 

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import { bookFooter, bookHeader, bookRow } from '../cases/journal.book.js';
 import { csvHeader, csvRow, exportRecords, isoWithOffset } from '../cases/journal.export.js';
 import { journalHead, verifyJournal } from '../cases/journal.repository.js';
-import { registerPhoneAppeal } from '../cases/phone.usecases.js';
+import { phoneAppealInput, registerPhoneAppeal } from '../cases/phone.usecases.js';
 import { InputError } from '../errors.js';
 import { answersFor } from '../wiring.js';
-import { withApp, localToInstant } from './context.js';
+import { loadConfig, localToInstant, withApp } from './context.js';
 import { info, out, parseDateFlag, parseInstantFlag } from './io.js';
 import { addDays } from '../cases/calendar.js';
 
@@ -102,13 +102,21 @@ export function journalCommands(program: Command): void {
     .option('--received-at <iso>', 'when the call was received (ISO-8601; default now)')
     .option('--language <lang>', 'kk | ru | en (default: detected from the content)')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
+      // Validated before the database is opened: bad input changes nothing (contract).
+      const timeZone = loadConfig().timeZone;
+      const receivedAt =
+        typeof flags.receivedAt === 'string'
+          ? parseInstantFlag('--received-at', flags.receivedAt, (local) =>
+              localToInstant(local, timeZone),
+            )
+          : undefined;
+      const phoneFlags = {
+        ...(flags as Record<string, string>),
+        anonymous: flags.anonymous === true,
+        receivedAt,
+      };
+      phoneAppealInput(phoneFlags, new Date());
       await withApp(async (app) => {
-        const receivedAt =
-          typeof flags.receivedAt === 'string'
-            ? parseInstantFlag('--received-at', flags.receivedAt, (local) =>
-                localToInstant(local, app.config.timeZone),
-              )
-            : undefined;
         const appeal = await registerPhoneAppeal(
           app.database.db,
           {
@@ -118,7 +126,7 @@ export function journalCommands(program: Command): void {
             now: app.now,
             answers: answersFor(app),
           },
-          { ...(flags as Record<string, string>), anonymous: flags.anonymous === true, receivedAt },
+          phoneFlags,
         );
         info(
           `Registered phone appeal No. ${appeal.number}: scope ${appeal.scope}${appeal.category ? ` (${appeal.category})` : ''}, due ${appeal.dueDate}`,
