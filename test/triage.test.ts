@@ -9,9 +9,18 @@ import {
   IN_CATEGORIES,
   OUT_CATEGORIES,
   categoryLabel,
+  MODEL_THRESHOLDS,
   foldText,
   triage,
+  triageWith,
 } from '../src/cases/triage.js';
+import {
+  DEFAULT_TRAINING_DIR,
+  loadLabelledAppeals,
+  parseLabelledAppeals,
+  shippedTriageModel,
+  trainTriageModel,
+} from '../src/cases/triage.model.js';
 import { IN_CUES, IN_RULES } from '../src/cases/triage.rules.js';
 import {
   DEFAULT_REDIRECT_DIRECTORY_PATH,
@@ -21,9 +30,13 @@ import {
 } from '../src/cases/redirect-directory.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/triage');
-const LABELLED_SETS = ['appeals.jsonl', 'holdout.jsonl', 'holdout2.jsonl', 'holdout3.jsonl'].filter(
-  (file) => existsSync(join(FIXTURES, file)),
-);
+const LABELLED_SETS = [
+  'appeals.jsonl',
+  'holdout.jsonl',
+  'holdout2.jsonl',
+  'holdout3.jsonl',
+  'holdout4.jsonl',
+].filter((file) => existsSync(join(FIXTURES, file)));
 
 describe('triage: the hard rule (rules 4.10)', () => {
   it.each([
@@ -146,14 +159,115 @@ describe('triage: misconduct described without a legal term (rules 4.10)', () =>
     // «маман» (a specialist; also «a trade») and «мәлімет» (data): neither topic is clear
     const text = 'Кадр бөлімінің маманы біздің жеке мәліметтерімізді бөгде адамдарға таратып жүр.';
     expect(triage(text, 'kk').scope).not.toBe('out');
-    expect(triage('Is there a position? I would like some information.', 'en').scope).toBe(
-      'pending',
-    );
+    const jobOrInformation = 'Is there a position? I would like some information.';
+    expect(triageWith(null, jobOrInformation, 'en').scope).toBe('pending');
+    // the classifier may settle it, and says so
+    expect(triage(jobOrInformation, 'en')).toMatchObject({ scope: 'out', category: 'jobs' });
+    expect(triage(jobOrInformation, 'en').evidence).toContain('model: out 0.96');
   });
 
   it('a combination of cues is named in the evidence', () => {
     const { evidence } = triage('Начальник берёт по 50 тысяч с каждого.', 'ru');
     expect(evidence).toContain('actor + money + take → corruption');
+  });
+});
+
+describe('triage: the classifier decides only what the rules leave pending (rules 4.10)', () => {
+  const model = shippedTriageModel();
+  /** the model as eager to redirect as it can be: only the keyword gate stands in the way */
+  const reckless = { in: 2, out: 0 };
+
+  it('never sends an appeal with an in-scope keyword signal out, however sure it is', () => {
+    const plain = IN_RULES.filter((rule) => IN_CUES.has(rule.cue)).flatMap((rule) =>
+      rule.patterns
+        .filter((p) => /^[\p{L}-]+\$?$/u.test(p))
+        .map((p) => [rule.lang, p.replace('$', '')] as const),
+    );
+    expect(plain.length).toBeGreaterThan(200);
+    const bases: Record<Language, string> = {
+      ru: 'Есть ли вакансии? Хотелось бы получить информацию. ',
+      en: 'Is there a position? I would like some information. ',
+      kk: 'Бос орын бар ма? Ақпарат алғым келеді. ',
+    };
+    for (const language of LANGUAGES) {
+      expect(triageWith(model, bases[language], language, reckless).scope).toBe('out');
+    }
+    // the rules redirect on their own where a stem is only a topic hint: that is not the model's doing
+    const redirectedByModel = plain.filter(([language, stem]) => {
+      const text = bases[language] + stem;
+      return (
+        triageWith(null, text, language).scope !== 'out' &&
+        triageWith(model, text, language, reckless).scope === 'out'
+      );
+    });
+    expect(redirectedByModel).toEqual([]);
+  });
+
+  it('never sends a labelled in-scope appeal with any in-scope cue out, however sure it is', () => {
+    const risky = LABELLED_SETS.flatMap((file) =>
+      parseLabelledAppeals(readFileSync(join(FIXTURES, file), 'utf8'), file),
+    ).filter((appeal) => appeal.scope !== 'out');
+    const redirected = risky.filter(
+      (appeal) => triageWith(model, appeal.text, appeal.language, reckless).scope === 'out',
+    );
+    // only letters with no in-scope cue at all could be (those are what the thresholds guard)
+    for (const appeal of redirected) {
+      expect(triageWith(null, appeal.text, appeal.language).evidence.join(' ')).not.toMatch(
+        /→ (actor|wrong|kin|whistle|workplace|money|cash|take|protected|owns|hire|corruption|fraud|conflict_of_interest|harassment|safety|abuse_of_position|procurement|conduct_other)\b/,
+      );
+    }
+  });
+
+  it('a decision of the model is named in the evidence with its confidence', () => {
+    const text =
+      'Someone in the warehouse has been writing off brand-new tools as broken, and then they ' +
+      'show up for sale online.';
+    expect(triageWith(null, text, 'en').scope).toBe('pending');
+    const result = triage(text, 'en');
+    expect(result).toMatchObject({ scope: 'in', category: 'fraud' });
+    expect(result.evidence.some((e) => /^model: in 0\.\d\d$/.test(e))).toBe(true);
+    expect(result.evidence).toContain('model: category fraud');
+  });
+
+  it('what the rules decide, the model does not touch', () => {
+    const text = 'Начальник берёт взятки.';
+    expect(triage(text, 'ru')).toEqual(triageWith(null, text, 'ru'));
+    expect(triage(text, 'ru').evidence.some((e) => e.startsWith('model:'))).toBe(false);
+  });
+
+  it('out needs a surer model than in', () => {
+    expect(MODEL_THRESHOLDS.out).toBeGreaterThanOrEqual(0.95);
+    expect(MODEL_THRESHOLDS.in).toBeLessThan(MODEL_THRESHOLDS.out);
+  });
+
+  it('is trained from the shipped data, which is the labelled sets but the fresh holdout4', () => {
+    expect(DEFAULT_TRAINING_DIR).toMatch(/config[/\\]triage-training[/\\]?$/);
+    const shipped = loadLabelledAppeals().map((appeal) => appeal.id);
+    const fixtures = LABELLED_SETS.filter((file) => file !== 'holdout4.jsonl').flatMap((file) =>
+      parseLabelledAppeals(readFileSync(join(FIXTURES, file), 'utf8'), file).map((a) => a.id),
+    );
+    expect(shipped).toEqual(fixtures);
+    expect(model.size).toBe(shipped.length);
+  });
+
+  it('bad training data is refused with an InputError naming the file and the line', () => {
+    const good = '{"id":"x1","language":"en","text":"a","scope":"in","category":"fraud"}';
+    expect(() => parseLabelledAppeals(`${good}\n{"id":"x2"`, 'set.jsonl')).toThrow(
+      /set\.jsonl:2: not valid JSON/,
+    );
+    expect(() => parseLabelledAppeals(good.replace('"in"', '"maybe"'), 'set.jsonl')).toThrow(
+      InputError,
+    );
+    expect(() => loadLabelledAppeals(mkdtempSync(join(tmpdir(), 'senim-training-')))).toThrow(
+      /no \*\.jsonl training data/,
+    );
+  });
+
+  it('a model trained on a handful of appeals still never decides pending mail out without a keyword', () => {
+    const tiny = trainTriageModel([
+      { id: 'o', language: 'en', text: 'bill too high', scope: 'out', category: 'billing' },
+    ]);
+    expect(triageWith(tiny, 'hello there', 'en', reckless).scope).toBe('pending');
   });
 });
 

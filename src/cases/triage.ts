@@ -8,10 +8,16 @@
  * (who: an employee, the writer's own workplace; what: money taken, a wrong act, a protected trait, a
  * relative hired) whose combinations recognise "an employee did something wrong" in plain words.
  *
+ * What the rules leave pending, a Naive Bayes classifier trained on config/triage-training (see
+ * triage.model.ts) may decide: `in` when it is fairly sure, `out` only when it is very sure, an
+ * out-of-scope keyword fired and no in-scope cue did. Its decisions say so in the evidence.
+ *
  * The hard rule: an appeal that might be in scope is never decided `out`. Any in-scope signal, even a
  * weak one, blocks `out`; `out` needs out-of-scope signals and no in-scope signal at all.
  */
 import type { Language, Scope } from './appeal.models.js';
+import { foldText } from './triage.fold.js';
+import { consult, shippedTriageModel, type TriageModel } from './triage.model.js';
 import {
   CATEGORY_LABELS,
   COMBINATIONS,
@@ -27,7 +33,7 @@ import {
   type OutCategory,
 } from './triage.rules.js';
 
-export { CATEGORY_LABELS, IN_CATEGORIES, OUT_CATEGORIES };
+export { CATEGORY_LABELS, IN_CATEGORIES, OUT_CATEGORIES, foldText };
 export type { Category, InCategory, OutCategory };
 
 export interface TriageResult {
@@ -56,31 +62,6 @@ export function isOutCategory(category: string): category is OutCategory {
 
 export function categoryLabel(category: Category, language: Language): string {
   return CATEGORY_LABELS[category][language];
-}
-
-const KK_FOLD: Readonly<Record<string, string>> = {
-  ё: 'е',
-  ә: 'а',
-  ғ: 'г',
-  қ: 'к',
-  ң: 'н',
-  ө: 'о',
-  ұ: 'у',
-  ү: 'у',
-  һ: 'х',
-  і: 'и',
-};
-
-/**
- * Lower case, ё→е, Kazakh letters to plain Cyrillic (people often type Kazakh without them), and a
- * Latin i typed inside a Cyrillic word (a common stand-in for і) to и.
- */
-export function foldText(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[\u00ad\u200b-\u200d]/g, '')
-    .replace(/[ёәғқңөұүһі]/g, (ch) => KK_FOLD[ch] ?? ch)
-    .replace(/(?<=[а-я])i|i(?=[а-я])/g, 'и');
 }
 
 // Letters of the folded text, as explicit ranges: regular expressions with the `u` flag and \p{L}
@@ -259,8 +240,18 @@ function best<C extends Category>(
   return top;
 }
 
-/** rules 4.10: in scope, out of scope (redirect advice), or pending (the Ombudsman decides). */
-export function triage(text: string, language?: Language): TriageResult {
+/** What the keyword rules found, before the classifier is asked. */
+interface RulesVerdict extends TriageResult {
+  folded: string;
+  /** some in-scope cue fired, even a weight-0 hint: the model may never decide `out` then */
+  anyInSignal: boolean;
+  /** the best in-scope category among the cues that fired, if any did */
+  inCategory: InCategory | null;
+  /** the best out-of-scope category among the cues that fired, if any did */
+  outCategory: OutCategory | null;
+}
+
+function applyRules(text: string, language: Language | undefined): RulesVerdict {
   const folded = foldText(text);
   const kk = looksKazakh(text, folded, language);
   const wordStarts = Array.from(folded.matchAll(WORD_START), (m) => m.index);
@@ -278,6 +269,7 @@ export function triage(text: string, language?: Language): TriageResult {
   const inScore = hits.reduce((sum, hit) => sum + (IN_CUES.has(hit.cue) ? hit.weight : 0), 0);
 
   const outStart = hits.length;
+  const anyInSignal = outStart > 0;
   scan(OUT_COMPILED, folded, wordStarts, kk, hits, evidence);
   const outScores = new Map<Cue, number>();
   for (const { cue, weight } of hits.slice(outStart)) {
@@ -287,14 +279,79 @@ export function triage(text: string, language?: Language): TriageResult {
   // category scores: weights, and half a point for each hint, so that a topic breaks a tie
   const scores = new Map<Cue, number>();
   for (const { cue, weight } of hits) scores.set(cue, (scores.get(cue) ?? 0) + (weight || 0.5));
+  const inCategory = best(IN_CATEGORIES, scores);
+  const outCategory = best(OUT_CATEGORIES, scores);
+  const verdict = { folded, anyInSignal, inCategory, outCategory, evidence };
 
   if (inScore >= IN_THRESHOLD) {
-    return { scope: 'in', category: best(IN_CATEGORIES, scores) ?? 'conduct_other', evidence };
+    return { ...verdict, scope: 'in', category: inCategory ?? 'conduct_other' };
   }
-  if (inScore > 0) return { scope: 'pending', category: null, evidence };
+  if (inScore > 0) return { ...verdict, scope: 'pending', category: null };
   const topic = best(OUT_CATEGORIES, outScores);
   if (topic !== null && (outScores.get(topic) ?? 0) >= OUT_THRESHOLD) {
-    return { scope: 'out', category: best(OUT_CATEGORIES, scores), evidence };
+    return { ...verdict, scope: 'out', category: outCategory };
   }
-  return { scope: 'pending', category: null, evidence };
+  return { ...verdict, scope: 'pending', category: null };
+}
+
+/**
+ * When the classifier may decide what the rules left pending (chosen by cross-validation, see
+ * scripts/triage-eval.ts --cv): `in` at P(in) ≥ in; `out` only at P(out) ≥ out, and only when an
+ * out-of-scope keyword fired and no in-scope cue at all did (rules 4.10: never redirect a case).
+ */
+export interface ModelThresholds {
+  in: number;
+  out: number;
+}
+
+/**
+ * From the pooled 5-fold sweep over the 281 training appeals: at in ≥ 0.7 every in-scope appeal is
+ * decided and the only extra `in`s are 6 of the 24 unclear letters (lower thresholds add more);
+ * out ≥ 0.95 is the lowest at which the model alone, without the keyword gate, redirects no in-scope
+ * or unclear appeal — so `out` has two independent safeguards.
+ */
+export const MODEL_THRESHOLDS: ModelThresholds = { in: 0.7, out: 0.95 };
+
+const round = (p: number): string => (Math.floor(p * 100) / 100).toFixed(2);
+
+/**
+ * Triage with a given model (cross-validation trains one per fold); `model` null is the keyword
+ * rules alone.
+ */
+export function triageWith(
+  model: TriageModel | null,
+  text: string,
+  language?: Language,
+  thresholds: ModelThresholds = MODEL_THRESHOLDS,
+): TriageResult {
+  const rules = applyRules(text, language);
+  const { scope, category, evidence } = rules;
+  if (scope !== 'pending' || model === null) return { scope, category, evidence };
+
+  const opinion = consult(model, rules.folded);
+  const pIn = opinion.scope.get('in') ?? 0;
+  const pOut = opinion.scope.get('out') ?? 0;
+  if (pIn >= thresholds.in) {
+    const fromModel = rules.inCategory === null;
+    const chosen = rules.inCategory ?? opinion.categoryAmong(IN_CATEGORIES).category;
+    const said = [`model: in ${round(pIn)}`, ...(fromModel ? [`model: category ${chosen}`] : [])];
+    return { scope: 'in', category: chosen, evidence: [...evidence, ...said] };
+  }
+  if (pOut >= thresholds.out && !rules.anyInSignal && rules.outCategory !== null) {
+    return {
+      scope: 'out',
+      category: rules.outCategory,
+      evidence: [...evidence, `model: out ${round(pOut)}`],
+    };
+  }
+  return { scope, category, evidence };
+}
+
+/**
+ * rules 4.10: in scope, out of scope (redirect advice), or pending (the Ombudsman decides). The
+ * keyword rules decide first; what they leave pending the classifier trained on
+ * config/triage-training may decide, and its evidence says so (`model: in 0.93`).
+ */
+export function triage(text: string, language?: Language): TriageResult {
+  return triageWith(shippedTriageModel(), text, language);
 }
