@@ -108,10 +108,12 @@ function report(title: string, outcomes: readonly Outcome[], gateDecided: boolea
     (x) => x.appeal.scope !== 'pending' && x.result.scope === x.appeal.scope,
   );
   const rightCategory = sameScope.filter((x) => x.result.category === x.appeal.category).length;
-  console.log(
-    `category accuracy (where the scope is right): ${pct(rightCategory, sameScope.length)}` +
-      ` (${rightCategory}/${sameScope.length})`,
-  );
+  if (sameScope.some((x) => x.result.category !== null)) {
+    console.log(
+      `category accuracy (where the scope is right): ${pct(rightCategory, sameScope.length)}` +
+        ` (${rightCategory}/${sameScope.length})`,
+    );
+  }
   for (const { appeal, result } of outcomes) {
     if (result.scope === 'out' && appeal.scope !== 'out') {
       failures.push(`${title}: ${appeal.id} (labelled ${appeal.scope}) decided out`);
