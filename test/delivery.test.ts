@@ -4,7 +4,6 @@ import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgres } from '../src/db/database.js';
 import { outbox } from '../src/db/schema.js';
 import { silentLogger } from '../src/log.js';
 import {
@@ -264,42 +263,38 @@ describe.each(engines)('delivery on $name', (engine) => {
     expect([b.subject, b.text, b.html]).toEqual([a.subject, a.text, a.html]);
   });
 
-  it.runIf(engine.name === 'postgres')(
-    'never sends a mail twice when two deliverers drain the outbox at once',
-    async () => {
-      const ids = new Set<string>();
-      for (let i = 0; i < 60; i++)
-        ids.add((await queue(mail({ to: `a${i}@example.kz` }))).messageId);
-      sink.state.delayMs = 5;
-      clock = new Date();
-      const others = await Promise.all([openPostgres(t.url!), openPostgres(t.url!)]);
-      try {
-        // Two daemons: each its own connections and its own SMTP session.
-        const drain = async (database: (typeof others)[number]) => {
-          const own = createTransport({ smtpUrl: sink.url, dataDir: '/x' });
-          let sent = 0;
-          try {
-            for (;;) {
-              const r = await deliverDue({ ...deps, database, transport: own }, { limit: 4 });
-              sent += r.sent;
-              if (r.sent + r.retried + r.failed === 0) return sent;
-            }
-          } finally {
-            own.close();
+  it('never sends a mail twice when two deliverers drain the outbox at once', async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 60; i++) ids.add((await queue(mail({ to: `a${i}@example.kz` }))).messageId);
+    sink.state.delayMs = 5;
+    clock = new Date();
+    const others = await Promise.all([t.another(), t.another()]);
+    try {
+      // Two daemons: each its own connections and its own SMTP session.
+      const drain = async (database: (typeof others)[number]) => {
+        const own = createTransport({ smtpUrl: sink.url, dataDir: '/x' });
+        let sent = 0;
+        try {
+          for (;;) {
+            const r = await deliverDue({ ...deps, database, transport: own }, { limit: 4 });
+            sent += r.sent;
+            if (r.sent + r.retried + r.failed === 0) return sent;
           }
-        };
-        const [a, b] = await Promise.all([drain(others[0]), drain(others[1])]);
-        expect(a + b).toBe(60);
-        expect(a).toBeGreaterThan(0);
-        expect(b).toBeGreaterThan(0);
-      } finally {
-        await Promise.all(others.map((d) => d.close()));
-      }
-      const got = sink.state.received.map((r) => r.messageId);
-      expect(got).toHaveLength(60);
-      expect(new Set(got)).toEqual(ids);
-    },
-  );
+        } finally {
+          own.close();
+        }
+      };
+      const [a, b] = await Promise.all([drain(others[0]), drain(others[1])]);
+      expect(a + b).toBe(60);
+      // Separate servers' connections share the work; PGlite serialises one process's claims.
+      if (engine.name === 'postgres') expect(Math.min(a, b)).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(others.map((d) => d.close()));
+    }
+    const got = sink.state.received.map((r) => r.messageId);
+    expect(got).toHaveLength(60);
+    expect(new Set(got)).toEqual(ids);
+  });
 
   it('wakes when notified and stops cleanly', async () => {
     clock = new Date();

@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRecords } from '../src/cases/journal.export.js';
 import { findEntry, verifyJournal } from '../src/cases/journal.repository.js';
-import { openPostgres, rows } from '../src/db/database.js';
+import { rows } from '../src/db/database.js';
 import { answerAddresses, entryEvents, messages } from '../src/db/schema.js';
 import { createIntake, sqlState } from '../src/ingest/intake.usecases.js';
 import type { Intake, IntakeOutcome } from '../src/ingest/intake.port.js';
@@ -380,41 +380,38 @@ describe.each(engines)('intake on $name', (engine) => {
     expect(sqlState(error)).toEqual({ code: '23505', constraint: 'messages_raw_sha256' });
   });
 
-  it.runIf(engine.name === 'postgres')(
-    'registers one entry when two connections accept the same message at once',
-    async () => {
-      const other = await openPostgres(t.url!, { max: 2 });
-      try {
-        const second = createIntake({ ...intakeDeps(t), database: other });
-        const first = createIntake(intakeDeps(t));
-        for (let round = 0; round < 5; round++) {
-          const raw = eml();
-          const before = await entryCount(t);
-          const results = await Promise.all([
-            first.accept(imap(raw, 70_000 + round, daysAgo(1), 9, 'race')),
-            second.accept(imap(raw, 70_000 + round, daysAgo(1), 9, 'race')),
-            second.accept(smtp(raw)),
-          ]);
-          expect(results.filter((r) => r.kind === 'registered')).toHaveLength(1);
-          expect(results.filter((r) => r.kind === 'duplicate')).toHaveLength(2);
-          expect(await entryCount(t)).toBe(before + 1);
-        }
-        // and two batches racing over one backlog
-        const batch = Array.from({ length: 30 }, (_, i) =>
-          imap(eml(), 80_000 + i, daysAgo(1), 9, 'race'),
-        );
+  it('registers one entry when two connections accept the same message at once', async () => {
+    const other = await t.another({ max: 2 });
+    try {
+      const second = createIntake({ ...intakeDeps(t), database: other });
+      const first = createIntake(intakeDeps(t));
+      for (let round = 0; round < 5; round++) {
+        const raw = eml();
         const before = await entryCount(t);
-        const [a, b] = await Promise.all([
-          first.acceptMany(batch),
-          second.acceptMany([...batch].reverse()),
+        const results = await Promise.all([
+          first.accept(imap(raw, 70_000 + round, daysAgo(1), 9, 'race')),
+          second.accept(imap(raw, 70_000 + round, daysAgo(1), 9, 'race')),
+          second.accept(smtp(raw)),
         ]);
-        const registeredCount = [...a, ...b].filter((o) => o.kind === 'registered').length;
-        expect(registeredCount).toBe(30);
-        expect(await entryCount(t)).toBe(before + 30);
-        expect((await verifyJournal(t.database.db)).ok).toBe(true);
-      } finally {
-        await other.close();
+        expect(results.filter((r) => r.kind === 'registered')).toHaveLength(1);
+        expect(results.filter((r) => r.kind === 'duplicate')).toHaveLength(2);
+        expect(await entryCount(t)).toBe(before + 1);
       }
-    },
-  );
+      // and two batches racing over one backlog
+      const batch = Array.from({ length: 30 }, (_, i) =>
+        imap(eml(), 80_000 + i, daysAgo(1), 9, 'race'),
+      );
+      const before = await entryCount(t);
+      const [a, b] = await Promise.all([
+        first.acceptMany(batch),
+        second.acceptMany([...batch].reverse()),
+      ]);
+      const registeredCount = [...a, ...b].filter((o) => o.kind === 'registered').length;
+      expect(registeredCount).toBe(30);
+      expect(await entryCount(t)).toBe(before + 30);
+      expect((await verifyJournal(t.database.db)).ok).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
 });

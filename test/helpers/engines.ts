@@ -10,8 +10,13 @@ import { freshPgDatabase } from './db.js';
 export interface TestDatabase {
   database: Database;
   vault: Vault;
-  /** PostgreSQL only: the URL, for more connections or other processes */
+  /** PostgreSQL only: the URL, for other processes */
   url: string | null;
+  /**
+   * Another connection to the same database, as a second daemon would have one. On PostgreSQL a
+   * new pool; PGlite serves one process, so there it is the same database (its close does nothing).
+   */
+  another(options?: { max?: number }): Promise<Database>;
   dispose(): Promise<void>;
 }
 
@@ -39,7 +44,13 @@ export const pglite: Engine = {
   async open() {
     const clone = (await (await migratedTemplate()).clone()) as PGlite;
     const database = pgliteDatabase(clone, null);
-    return { database, vault: new Vault(TEST_KEY), url: null, dispose: () => database.close() };
+    return {
+      database,
+      vault: new Vault(TEST_KEY),
+      url: null,
+      another: () => Promise.resolve({ ...database, close: () => Promise.resolve() }),
+      dispose: () => database.close(),
+    };
   },
 };
 
@@ -53,6 +64,7 @@ export const postgresEngine: Engine = {
       database,
       vault: new Vault(TEST_KEY),
       url: fresh.url,
+      another: (options) => openPostgres(fresh.url, options),
       async dispose() {
         await database.close();
         await fresh.drop();
