@@ -5,6 +5,7 @@
  */
 import { openApp, type App } from './app.js';
 import type { Config } from './config.js';
+import { shippedTriageModel } from './cases/triage.model.js';
 import { startIngest } from './ingest/ingest.runner.js';
 import { startSmtpListener } from './ingest/smtp.source.js';
 import { startDelivery } from './notify/delivery.js';
@@ -44,6 +45,8 @@ export async function startDaemon(
   };
 
   try {
+    // Train the triage model now, so missing or bad training data stops the start, not an appeal.
+    shippedTriageModel();
     const transport = transportFor(app);
     started.push({ name: 'transport', stop: () => transport.close() });
     const delivery = startDelivery({
