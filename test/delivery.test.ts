@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '../src/db/schema.js';
 import { silentLogger } from '../src/log.js';
@@ -23,57 +22,7 @@ import {
 } from '../src/notify/outbox.repository.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import { freePort, waitUntil } from './services/index.js';
-
-type Mode = 'accept' | '421' | '451' | '550';
-
-interface Received {
-  messageId: string;
-  raw: string;
-  rcpt: string[];
-}
-
-/** A real SMTP server on 127.0.0.1 that answers as told. */
-async function startSink() {
-  const state = { mode: 'accept' as Mode, delayMs: 0, received: [] as Received[] };
-  const reply = (code: number, text: string) =>
-    Object.assign(new Error(text), { responseCode: code });
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    disableReverseLookup: true,
-    onConnect(_session, callback) {
-      callback(state.mode === '421' ? reply(421, 'Service not available, try later') : null);
-    },
-    onRcptTo(_address, _session, callback) {
-      callback(state.mode === '550' ? reply(550, 'No such user here') : null);
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if (state.mode === '451') return callback(reply(451, 'Local error, try later'));
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw)?.[1] ?? '';
-        setTimeout(() => {
-          state.received.push({
-            messageId,
-            raw,
-            rcpt: session.envelope.rcptTo.map((r) => r.address),
-          });
-          callback();
-        }, state.delayMs);
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    state,
-    url: `smtp://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startSink } from './helpers/smtp-sink.js';
 
 const T0 = new Date('2026-10-05T04:30:00.000Z');
 const MIN = 60_000;
