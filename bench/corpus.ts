@@ -172,7 +172,8 @@ function message(
   const charset = lang === 'ru' && r() < 0.5 ? 'windows-1251' : 'utf-8';
   const from = `user${serial}@example.kz`;
   const boundary = (n: number) => `----=_Part_${serial}_${n}`;
-  let subject = `${pick(r, SUBJECTS[lang])} ${serial.toString(36)}`;
+  // no serial in the subject: "Жалоба n5" would name appeal No. 5 (a follow-up, rules 4.14)
+  let subject = pick(r, SUBJECTS[lang]);
   const headers = [
     `Received: from mx.example.kz by mx.ales.kz with ESMTPS; ${new Date().toUTCString()}`,
     `From: ${encodedWord(name)} <${from}>`,
