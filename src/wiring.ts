@@ -7,6 +7,7 @@ import { loadRedirectDirectory, redirectFor } from './cases/redirect-directory.j
 import { isOutCategory } from './cases/triage.js';
 import type { Intake } from './ingest/intake.port.js';
 import { createIntake } from './ingest/intake.usecases.js';
+import { defaultPrepareWorkers } from './ingest/prepare.pool.js';
 import { createAnswers, type Answers } from './notify/answers.js';
 import {
   createTransport,
@@ -36,6 +37,7 @@ export function intakeFor(app: App, answers: Answers = answersFor(app)): Intake 
     answers,
     log: app.log,
     now: app.now,
+    workers: defaultPrepareWorkers(),
   });
 }
 

@@ -8,7 +8,12 @@ import type { Tx } from '../db/database.js';
 import type { Vault } from '../db/vault.js';
 import type { Appellant, Channel, Language, Scope } from './appeal.models.js';
 import type { WorkingCalendar } from './calendar.js';
-import { insertEntry, type Registered } from './journal.repository.js';
+import {
+  insertEntries,
+  insertEntry,
+  type NewEntry,
+  type Registered,
+} from './journal.repository.js';
 import { detectLanguage } from './language.js';
 import { detectSite } from './sites.js';
 import { triage } from './triage.js';
@@ -25,6 +30,31 @@ export interface AppealInput {
   language?: Language;
   mixedLanguage?: boolean;
   backlog?: boolean;
+  /** decided before the transaction (intake prepares a backlog off the main thread) */
+  decision?: AppealDecision;
+}
+
+/** What registration decides from the text alone: pure, so it can run anywhere (rules 4.3, 4.10). */
+export interface AppealDecision {
+  language: Language;
+  mixedLanguage: boolean;
+  scope: Scope;
+  category: string | null;
+  evidence: string[];
+  site: string | null;
+}
+
+export function decideAppeal(text: string, language?: Language, mixed?: boolean): AppealDecision {
+  const guess = language ? { language, mixed: mixed ?? false } : detectLanguage(text);
+  const decision = triage(text, guess.language);
+  return {
+    language: guess.language,
+    mixedLanguage: guess.mixed,
+    scope: decision.scope,
+    category: decision.category,
+    evidence: decision.evidence,
+    site: detectSite(text),
+  };
 }
 
 export interface RegistrationDeps {
@@ -47,50 +77,56 @@ export interface RegisteredAppeal extends Registered {
   backlog: boolean;
 }
 
+function newEntryOf(deps: RegistrationDeps, input: AppealInput): NewEntry {
+  const decision =
+    input.decision ??
+    decideAppeal(input.fullText ?? input.content, input.language, input.mixedLanguage);
+  return {
+    receivedAt: input.receivedAt,
+    channel: input.channel,
+    anonymous: input.anonymous,
+    appellant: input.appellant,
+    answerAddress: input.answerAddress,
+    content: input.content,
+    ...decision,
+    dueDate: deps.calendar.dueDate(input.receivedAt, deps.dueWorkingDays),
+    backlog: input.backlog ?? false,
+  };
+}
+
+function registeredAppeal(entry: NewEntry, registered: Registered): RegisteredAppeal {
+  return {
+    ...registered,
+    receivedAt: entry.receivedAt,
+    channel: entry.channel,
+    anonymous: entry.anonymous,
+    scope: entry.scope,
+    category: entry.category,
+    evidence: entry.evidence,
+    language: entry.language,
+    mixedLanguage: entry.mixedLanguage,
+    dueDate: entry.dueDate,
+    backlog: entry.backlog,
+  };
+}
+
 export async function registerAppeal(
   tx: Tx,
   deps: RegistrationDeps,
   input: AppealInput,
 ): Promise<RegisteredAppeal> {
-  const text = input.fullText ?? input.content;
-  const guess = input.language
-    ? { language: input.language, mixed: input.mixedLanguage ?? false }
-    : detectLanguage(text);
-  const decision = triage(text, guess.language);
-  const dueDate = deps.calendar.dueDate(input.receivedAt, deps.dueWorkingDays);
-  const backlog = input.backlog ?? false;
-  const registered = await insertEntry(
-    tx,
-    deps.vault,
-    {
-      receivedAt: input.receivedAt,
-      channel: input.channel,
-      anonymous: input.anonymous,
-      appellant: input.appellant,
-      answerAddress: input.answerAddress,
-      content: input.content,
-      language: guess.language,
-      mixedLanguage: guess.mixed,
-      scope: decision.scope,
-      category: decision.category,
-      evidence: decision.evidence,
-      site: detectSite(text),
-      dueDate,
-      backlog,
-    },
-    deps.now?.() ?? new Date(),
-  );
-  return {
-    ...registered,
-    receivedAt: input.receivedAt,
-    channel: input.channel,
-    anonymous: input.anonymous,
-    scope: decision.scope,
-    category: decision.category,
-    evidence: decision.evidence,
-    language: guess.language,
-    mixedLanguage: guess.mixed,
-    dueDate,
-    backlog,
-  };
+  const entry = newEntryOf(deps, input);
+  const registered = await insertEntry(tx, deps.vault, entry, deps.now?.() ?? new Date());
+  return registeredAppeal(entry, registered);
+}
+
+/** Several appeals in one go, numbered in the order given (a backlog's group; rules 4.14). */
+export async function registerAppeals(
+  tx: Tx,
+  deps: RegistrationDeps,
+  inputs: readonly AppealInput[],
+): Promise<RegisteredAppeal[]> {
+  const list = inputs.map((input) => newEntryOf(deps, input));
+  const registered = await insertEntries(tx, deps.vault, list, deps.now?.() ?? new Date());
+  return list.map((entry, i) => registeredAppeal(entry, registered[i]!));
 }

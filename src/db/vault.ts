@@ -88,6 +88,28 @@ export class Vault {
     return { keyId: row.id, ciphertext: encrypt(dataKey, Buffer.from(plaintext)) };
   }
 
+  /**
+   * Seals each value under a fresh data key of its own, storing all the keys in one round trip
+   * (a group of registrations). Same result as calling seal() for each, in order.
+   */
+  async sealMany(q: Queryable, plaintexts: readonly (Buffer | string)[]): Promise<Sealed[]> {
+    if (plaintexts.length === 0) return [];
+    const keys = plaintexts.map(() => randomBytes(32));
+    const wrapped = keys.map((k) => encrypt(this.master, k));
+    const inserted = await q
+      .insert(dataKeys)
+      .values(wrapped.map((w) => ({ wrapped: w })))
+      .returning({ id: dataKeys.id, wrapped: dataKeys.wrapped });
+    // RETURNING order is not promised: match each row by its (random, unique) wrapped key
+    const idOf = new Map(inserted.map((row) => [row.wrapped.toString('base64'), row.id]));
+    return plaintexts.map((plaintext, i) => {
+      const keyId = idOf.get(wrapped[i]!.toString('base64'));
+      if (keyId === undefined) throw new SenimError('vault-key', 'Could not store a data key');
+      this.remember(keyId, keys[i]!);
+      return { keyId, ciphertext: encrypt(keys[i]!, Buffer.from(plaintext)) };
+    });
+  }
+
   /** Seals under an existing data key (several values of one appeal share its key). */
   async sealWith(q: Queryable, keyId: number, plaintext: Buffer | string): Promise<Buffer> {
     return encrypt(await this.dataKey(q, keyId), Buffer.from(plaintext));

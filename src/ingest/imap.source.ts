@@ -217,21 +217,56 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
       result.marked += await mark(alreadyKnown);
       options.onStart?.(todo.length);
       let done = 0;
-      for (let i = 0; i < todo.length; i += METADATA_CHUNK) {
-        const meta = await fetchMeta(client, todo.slice(i, i + METADATA_CHUNK));
-        for (const batch of batches(meta)) {
-          if (options.signal?.aborted) {
-            result.interrupted = true;
-            return result;
+      // Three batches overlap: the next one is fetched while this one is prepared (intake
+      // parses it ahead) and the previous one commits. Marking waits for each batch's commit;
+      // intake commits batches in the order they were handed over. Memory: three batches.
+      type Handed = { raws: RawMessage[]; outcomes: Promise<IntakeOutcome[]> };
+      let accepting: Handed | null = null;
+      const settle = async (handed: Handed | null) => {
+        if (!handed) return;
+        const { raws } = handed;
+        const outcomes = await viaIntake(() => handed.outcomes);
+        // Committed: only now may the server learn that these are done.
+        for (const outcome of outcomes) result.outcomes[outcome.kind] += 1;
+        result.marked += await mark(raws.map(uidOf));
+        done += raws.length;
+        options.onProgress?.({ total: todo.length, done });
+      };
+      try {
+        for (let i = 0; i < todo.length; i += METADATA_CHUNK) {
+          const meta = await fetchMeta(client, todo.slice(i, i + METADATA_CHUNK));
+          const list = [...batches(meta)];
+          const fetchBatch = (index: number) => {
+            const pending = fetchRaw(list[index]!, origin, uidValidity);
+            pending.catch(() => {}); // awaited below; never an unhandled rejection
+            return pending;
+          };
+          let ahead: Promise<RawMessage[]> | null = list.length > 0 ? fetchBatch(0) : null;
+          for (let index = 0; index < list.length; index++) {
+            if (options.signal?.aborted) {
+              await ahead?.catch(() => {});
+              const last = accepting;
+              accepting = null;
+              await settle(last);
+              result.interrupted = true;
+              return result;
+            }
+            const raws = await ahead!;
+            ahead = index + 1 < list.length ? fetchBatch(index + 1) : null;
+            const outcomes = deps.intake.acceptMany(raws);
+            outcomes.catch(() => {}); // settled below
+            const previous = accepting;
+            accepting = { raws, outcomes };
+            await settle(previous);
           }
-          const raws = await fetchRaw(batch, origin, uidValidity);
-          const outcomes = await viaIntake(() => deps.intake.acceptMany(raws));
-          // Committed: only now may the server learn that these are done.
-          for (const outcome of outcomes) result.outcomes[outcome.kind] += 1;
-          result.marked += await mark(raws.map(uidOf));
-          done += batch.length;
-          options.onProgress?.({ total: todo.length, done });
         }
+        const last = accepting;
+        accepting = null;
+        await settle(last);
+      } catch (error) {
+        // nothing keeps working after the pass: the batch handed over last ends first
+        await accepting?.outcomes.catch(() => {});
+        throw error;
       }
       existsAfterPass = client.mailbox ? client.mailbox.exists : -1;
       return result;

@@ -6,7 +6,6 @@
  * flags; identical messages are serialised with transaction-scoped advisory locks, so two daemons,
  * an SMTP retry or a release racing a poll still end with one entry.
  */
-import { createHash } from 'node:crypto';
 import { EMPTY_APPELLANT, type Appellant, type Language } from '../cases/appeal.models.js';
 import type { AnswerContext, AnswerPort } from '../cases/answer.port.js';
 import type { WorkingCalendar } from '../cases/calendar.js';
@@ -16,22 +15,29 @@ import {
   insertEvent,
   type EntryRow,
 } from '../cases/journal.repository.js';
-import { registerAppeal } from '../cases/register.usecases.js';
+import {
+  registerAppeal,
+  registerAppeals,
+  type AppealDecision,
+  type AppealInput,
+  type RegisteredAppeal,
+} from '../cases/register.usecases.js';
 import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/database.js';
 import type { Vault } from '../db/vault.js';
 import { coerceError, InputError, SenimError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { classifyMail, replyAddressOf, type Classification } from './classify.js';
-import { extractAppeal, type ExtractedAppeal } from './extract.js';
+import type { ExtractedAppeal } from './extract.js';
 import { findFollowUpNumber } from './followup.js';
 import type { Intake, IntakeOutcome, RawMessage } from './intake.port.js';
-import { PROBLEM, type MailAddress, type ParsedMail } from './mail.models.js';
+import type { ParsedMail } from './mail.models.js';
 import {
   entryOfOutgoing,
   findKnown,
   findMessage,
   insertMessage,
+  insertMessages,
   knownUids,
   lockHeld,
   lockIdentities,
@@ -44,6 +50,16 @@ import {
   type StoredParsed,
 } from './messages.repository.js';
 import { parseMail } from './parse.js';
+import { createPreparePool, type PreparePool } from './prepare.pool.js';
+import {
+  EXTRACT_FAILED,
+  prepareMail,
+  safeExtract,
+  sha256Hex,
+  type PrepareConfig,
+} from './prepare.js';
+
+export { reducedRaw, sha256Hex } from './prepare.js';
 
 export interface IntakeDeps {
   database: Database;
@@ -61,6 +77,8 @@ export interface IntakeDeps {
   answers?: AnswerPort;
   log: Logger;
   now: () => Date;
+  /** worker threads that parse and extract a backlog (prepare.pool.ts); 0 or absent: none */
+  workers?: number;
 }
 
 /** Messages committed per transaction in acceptMany (a backlog). */
@@ -77,7 +95,7 @@ export const INTAKE_REASON = {
   followUpSubject: 'follow-up:subject-number',
   senderDiffers: 'follow-up:sender-differs',
   messageIdReused: 'message-id-reused',
-  extractFailed: 'extract-failed',
+  extractFailed: EXTRACT_FAILED,
   fallback: 'intake-fallback',
   ownAnswerAddress: 'answer-address:own',
   badAnswerAddress: 'answer-address:invalid',
@@ -97,35 +115,41 @@ interface Prepared {
   notes: string[];
   /** the journal's columns read from the letter (appeals only; done before the transaction) */
   extracted: ExtractedAppeal | null;
+  /** language, triage and site, decided before the transaction (appeals only) */
+  decision: AppealDecision | null;
   /** set on the last-resort attempt: no extraction, a placeholder content */
   minimal: boolean;
 }
 
-export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 export function createIntake(deps: IntakeDeps): Intake {
   const { database, log } = deps;
+  const pool = deps.workers ? createPreparePool(prepareConfig(deps), deps.workers, log) : null;
 
   async function accept(message: RawMessage): Promise<IntakeOutcome> {
     const identity = rawIdentity(message);
     // Cheap check before parsing: a re-delivery or a second poll costs one query.
     const match = matchKnown(identity, await findKnown(database.db, [identity]));
     if (match) return duplicate(match.id, match.by);
-    const prepared = await prepare(deps, message, identity);
+    const prepared = await prepare(deps, pool, message);
     const [outcome] = await commitGroup([prepared]);
     return outcome!;
   }
 
-  async function acceptMany(list: RawMessage[]): Promise<IntakeOutcome[]> {
-    const outcomes: IntakeOutcome[] = [];
+  /** The commits of acceptMany calls, chained: each call's groups commit after the previous call's. */
+  let commits: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Preparing starts at once, up to LOOKAHEAD_GROUPS groups ahead of this call's commits, even
+   * while an earlier call is still committing (the IMAP source hands over the next batch before
+   * the previous one has committed); the commits keep the order of the calls, so entries are
+   * numbered in the order the mail was handed over.
+   */
+  function acceptMany(list: RawMessage[]): Promise<IntakeOutcome[]> {
     const groups: RawMessage[][] = [];
     for (let i = 0; i < list.length; i += GROUP_SIZE) groups.push(list.slice(i, i + GROUP_SIZE));
-    // Parsing of the next group overlaps the commit of this one; duplicates (also within the
-    // batch) are found inside each group's transaction.
+    // duplicates (also within the batch) are found inside each group's transaction
     const prepareAll = (group: RawMessage[]) =>
-      Promise.all(group.map((m) => prepare(deps, m, rawIdentity(m))));
+      Promise.all(group.map((m) => prepare(deps, pool, m)));
     const ahead: Promise<Prepared[]>[] = [];
     let started = 0;
     const fill = () => {
@@ -136,12 +160,18 @@ export function createIntake(deps: IntakeDeps): Intake {
       }
     };
     fill();
-    while (ahead.length > 0) {
-      const prepared = await ahead.shift()!;
-      fill();
-      outcomes.push(...(await commitGroup(prepared)));
-    }
-    return outcomes;
+    const commitAll = async () => {
+      const outcomes: IntakeOutcome[] = [];
+      while (ahead.length > 0) {
+        const prepared = await ahead.shift()!;
+        fill();
+        outcomes.push(...(await commitGroup(prepared)));
+      }
+      return outcomes;
+    };
+    const done = commits.then(commitAll, commitAll);
+    commits = done.catch(() => {});
+    return done;
   }
 
   /** One transaction for the group; a race is retried; a bad message never blocks the others. */
@@ -174,6 +204,11 @@ export function createIntake(deps: IntakeDeps): Intake {
     }
   }
 
+  /**
+   * The group's new appeals are registered together at the end (one head update, multi-row
+   * inserts: registerMany); follow-ups and automatic mail are committed as they come. A copy of a
+   * message earlier in the same group is a duplicate of it.
+   */
   function commitInOne(group: Prepared[]): Promise<IntakeOutcome[]> {
     return database.db
       .transaction(async (tx) => {
@@ -185,11 +220,15 @@ export function createIntake(deps: IntakeDeps): Intake {
           tx,
           group.map((p) => p.identity),
         );
-        const outcomes: IntakeOutcome[] = [];
-        for (const item of group) {
+        const outcomes: IntakeOutcome[] = new Array<IntakeOutcome>(group.length);
+        const pending: number[] = [];
+        const copies: { index: number; of: number; by: string }[] = [];
+        for (const [index, item] of group.entries()) {
           const match = matchKnown(item.identity, known);
           if (match) {
-            outcomes.push(duplicate(match.id, match.by));
+            // a negative id stands for an appeal of this group not yet inserted
+            if (match.id < 0) copies.push({ index, of: -match.id - 1, by: match.by });
+            else outcomes[index] = duplicate(match.id, match.by);
             continue;
           }
           if (messageIdReused(item.identity, known)) {
@@ -199,9 +238,23 @@ export function createIntake(deps: IntakeDeps): Intake {
               'same Message-ID, other text: a new message',
             );
           }
-          const outcome = await commitOne(tx, deps, item);
+          let id = -(index + 1);
+          if (item.classification.kind === 'appeal') {
+            const followUp = item.minimal ? null : await findFollowUp(tx, item.parsed);
+            if (followUp) {
+              const outcome = await attachFollowUp(tx, deps, item, followUp.entry, followUp.reason);
+              outcomes[index] = outcome;
+              id = outcome.messageId;
+            } else {
+              pending.push(index);
+            }
+          } else {
+            const outcome = await recordMessage(tx, deps, item);
+            outcomes[index] = outcome;
+            id = outcome.messageId;
+          }
           known.push({
-            id: outcome.messageId,
+            id,
             rawSha256: item.identity.rawSha256,
             mailbox: item.identity.imap?.mailbox ?? null,
             uidValidity: item.identity.imap?.uidValidity ?? null,
@@ -209,7 +262,15 @@ export function createIntake(deps: IntakeDeps): Intake {
             messageId: item.identity.messageId,
             textSha256: item.identity.textSha256,
           });
-          outcomes.push(outcome);
+        }
+        const registered = await registerMany(
+          tx,
+          deps,
+          pending.map((index) => group[index]!),
+        );
+        pending.forEach((index, k) => (outcomes[index] = registered[k]!));
+        for (const copy of copies) {
+          outcomes[copy.index] = duplicate(outcomes[copy.of]!.messageId, copy.by);
         }
         return outcomes;
       })
@@ -234,16 +295,19 @@ export function createIntake(deps: IntakeDeps): Intake {
 // ------------------------------------------------------------------ preparing (no database)
 
 function rawIdentity(message: RawMessage): MessageIdentity {
-  const { origin } = message;
   return {
     rawSha256: sha256Hex(message.raw),
-    imap:
-      origin.source === 'imap'
-        ? { mailbox: origin.mailbox, uidValidity: origin.uidValidity, uid: origin.uid }
-        : null,
+    imap: imapOf(message),
     messageId: null,
     textSha256: null,
   };
+}
+
+function imapOf(message: RawMessage): MessageIdentity['imap'] {
+  const { origin } = message;
+  return origin.source === 'imap'
+    ? { mailbox: origin.mailbox, uidValidity: origin.uidValidity, uid: origin.uid }
+    : null;
 }
 
 /** The lock that serialises copies of one message: copies share their Message-ID or bytes. */
@@ -253,103 +317,42 @@ function lockKey(identity: MessageIdentity): string {
 
 async function prepare(
   deps: IntakeDeps,
+  pool: PreparePool | null,
   message: RawMessage,
-  identity: MessageIdentity,
 ): Promise<Prepared> {
-  const notes: string[] = [];
-  let parsed: ParsedMail;
-  try {
-    parsed = await parseMail(message.raw);
-  } catch {
-    // parseMail promises not to throw; if it ever does, the message is still registered
-    parsed = emptyParse([PROBLEM.unparseable]);
-  }
-  notes.push(...parsed.problems);
-  let stored = message.raw;
-  if (message.raw.length > deps.config.maxMessageBytes) {
-    stored = reducedRaw(message.raw, parsed.text, message.raw.length);
-    notes.push(`oversized: ${message.raw.length} bytes, attachments not kept`);
-  }
-  const classification = classifyMail(parsed, {
-    ownAddresses: [deps.config.from],
-    spamHeaders: deps.config.spamHeaders,
-    dmarcFailBlocks: deps.config.dmarcFailBlocks,
-  });
+  const config = prepareConfig(deps);
+  // CPU work outside the transaction, on another core when there is a pool: it overlaps the
+  // fetching and the commit of other groups (acceptMany)
+  const mail = pool
+    ? await pool.prepare(message.raw).catch(() => prepareMail(message.raw, config))
+    : await prepareMail(message.raw, config);
+  const { parsed } = mail;
   return {
     message,
     identity: {
-      ...identity,
+      rawSha256: mail.rawSha256,
+      imap: imapOf(message),
       // keyed hashes: equality lookups without the Message-ID or the text in clear
       messageId: parsed.messageId ? deps.vault.blindIndex(`message-id:${parsed.messageId}`) : null,
-      textSha256: deps.vault.blindIndex(`text:${textDigest(parsed)}`),
+      textSha256: deps.vault.blindIndex(`text:${mail.textDigest}`),
     },
     parsed,
-    classification,
-    stored,
-    notes,
-    // CPU work outside the transaction: it overlaps the previous group's commit (acceptMany)
-    extracted: classification.kind === 'appeal' ? safeExtract(parsed, notes) : null,
+    classification: mail.classification,
+    stored: mail.reduced ?? message.raw,
+    notes: mail.notes,
+    extracted: mail.extracted,
+    decision: mail.decision,
     minimal: false,
   };
 }
 
-/** "The same body": the readable text and the attachments' contents. */
-function textDigest(parsed: ParsedMail): string {
-  return sha256Hex([parsed.text, ...parsed.attachments.map((a) => a.sha256)].join('\0'));
-}
-
-function emptyParse(problems: string[]): ParsedMail {
+function prepareConfig(deps: IntakeDeps): PrepareConfig {
   return {
-    messageId: null,
-    inReplyTo: null,
-    references: [],
-    subject: '',
-    from: null,
-    replyTo: null,
-    to: [],
-    cc: [],
-    date: null,
-    text: '',
-    htmlOnly: false,
-    attachments: [],
-    headers: {},
-    problems,
+    maxMessageBytes: deps.config.maxMessageBytes,
+    ownAddresses: [deps.config.from],
+    spamHeaders: deps.config.spamHeaders,
+    dmarcFailBlocks: deps.config.dmarcFailBlocks,
   };
-}
-
-const DROPPED_HEADERS =
-  /^(content-type|content-transfer-encoding|mime-version|content-disposition):/i;
-
-/**
- * An oversized message is kept as its header block and readable text (attachments dropped): a
- * valid .eml whose note says so. Its raw_sha256 stays the hash of the original bytes.
- */
-export function reducedRaw(raw: Buffer, text: string, originalSize: number): Buffer {
-  const head = raw.subarray(0, Math.min(raw.length, 1024 * 1024)).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  const lines = (end >= 0 ? head.slice(0, end) : '').split(/\r?\n/);
-  const kept: string[] = [];
-  let dropping = false;
-  for (const line of lines) {
-    if (/^[ \t]/.test(line)) {
-      if (!dropping) kept.push(line);
-      continue;
-    }
-    dropping = DROPPED_HEADERS.test(line);
-    if (!dropping) kept.push(line);
-  }
-  const headers = Buffer.from(kept.join('\r\n'), 'latin1');
-  const added = [
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    `X-Senim-Note: oversized (${originalSize} bytes), attachments not kept`,
-  ].join('\r\n');
-  return Buffer.concat([
-    headers,
-    Buffer.from(kept.length > 0 && kept[0] !== '' ? '\r\n' : ''),
-    Buffer.from(added + '\r\n\r\n' + text.replace(/\n/g, '\r\n') + '\r\n', 'utf8'),
-  ]);
 }
 
 function storedParsed(p: ParsedMail): StoredParsed {
@@ -372,15 +375,10 @@ function storedParsed(p: ParsedMail): StoredParsed {
 
 // ---------------------------------------------------------------- committing (one transaction)
 
-async function commitOne(tx: Tx, deps: IntakeDeps, item: Prepared): Promise<IntakeOutcome> {
+/** rules 4.10 / design: automatic mail is kept with its reason, never journaled nor answered. */
+async function recordMessage(tx: Tx, deps: IntakeDeps, item: Prepared): Promise<IntakeOutcome> {
   const { kind, reason } = item.classification;
-  if (kind === 'appeal') {
-    const followUp = item.minimal ? null : await findFollowUp(tx, item.parsed);
-    if (followUp) return attachFollowUp(tx, deps, item, followUp.entry, followUp.reason);
-    return registerFromMail(tx, deps, item, null);
-  }
-  // rules 4.10 / design: automatic mail is kept with its reason, never journaled nor answered;
-  // spam-flagged mail waits for the Ombudsman (senim held release).
+  // spam-flagged mail waits for the Ombudsman (senim held release)
   const status = kind === 'spam' ? 'held' : 'recorded';
   const sealed = await sealMessage(tx, deps.vault, null, item);
   const id = await insertMessage(tx, {
@@ -400,12 +398,14 @@ interface Release {
   rowId: number;
 }
 
-async function registerFromMail(
-  tx: Tx,
-  deps: IntakeDeps,
-  item: Prepared,
-  release: Release | null,
-): Promise<IntakeOutcome & { kind: 'registered' }> {
+interface AppealPlan {
+  input: AppealInput;
+  backlog: boolean;
+  answerAddress: string | null;
+}
+
+/** What the journal gets from a letter: extracted columns, or its headers when unreadable. */
+function appealPlan(deps: IntakeDeps, item: Prepared): AppealPlan {
   const { parsed, message } = item;
   const extracted = item.minimal ? null : item.extracted;
   const backlog =
@@ -416,56 +416,128 @@ async function registerFromMail(
     ? { ...EMPTY_APPELLANT }
     : (extracted?.appellant ?? headerAppellant(parsed));
   const language: Language | undefined = extracted?.language;
-  const appeal = await registerAppeal(
-    tx,
-    {
-      vault: deps.vault,
-      calendar: deps.calendar,
-      dueWorkingDays: deps.config.dueWorkingDays,
-      now: deps.now,
-    },
-    {
+  const fullText = [parsed.subject, parsed.text].filter(Boolean).join('\n');
+  return {
+    backlog,
+    answerAddress,
+    input: {
       receivedAt: message.receivedAt, // rules 4.14 b: the server's receipt time, not the Date header
       channel: 'email',
       anonymous,
       appellant,
       answerAddress: anonymous ? answerAddress : null,
       content: extracted?.content ?? contentFromHeaders(parsed),
-      fullText: [parsed.subject, parsed.text].filter(Boolean).join('\n'),
+      fullText,
       ...(language ? { language, mixedLanguage: extracted?.mixed ?? false } : {}),
+      ...(item.decision && !item.minimal ? { decision: item.decision } : {}),
       backlog,
     },
+  };
+}
+
+function registrationDeps(deps: IntakeDeps) {
+  return {
+    vault: deps.vault,
+    calendar: deps.calendar,
+    dueWorkingDays: deps.config.dueWorkingDays,
+    now: deps.now,
+  };
+}
+
+/** The acknowledgement (or redirect advice) queued with the entry, unless it must not be sent. */
+async function answerIfDue(
+  tx: Tx,
+  deps: IntakeDeps,
+  item: Prepared,
+  plan: AppealPlan,
+  appeal: RegisteredAppeal,
+  automatic: boolean,
+): Promise<void> {
+  const to = answerableAddress(deps, item, plan.answerAddress);
+  if (!deps.answers || plan.backlog || !item.classification.answerable || !to) return;
+  const { parsed } = item;
+  const context: AnswerContext = {
+    to,
+    inReplyTo: safeMessageId(parsed.messageId),
+    references: [...parsed.references, parsed.messageId ?? '']
+      .map(safeMessageId)
+      .filter((id): id is string => id !== null)
+      .slice(-20),
+    automatic,
+  };
+  await deps.answers.afterRegistration(tx, appeal, context);
+}
+
+/**
+ * The new appeals of a group, in one go: entries numbered in order (registerAppeals), their
+ * messages sealed and inserted together, then each answer queued.
+ */
+async function registerMany(
+  tx: Tx,
+  deps: IntakeDeps,
+  items: Prepared[],
+): Promise<(IntakeOutcome & { kind: 'registered' })[]> {
+  if (items.length === 0) return [];
+  const plans = items.map((item) => appealPlan(deps, item));
+  const appeals = await registerAppeals(
+    tx,
+    registrationDeps(deps),
+    plans.map((p) => p.input),
   );
-  let messageRowId: number;
-  if (release) {
-    messageRowId = release.rowId;
-    await markReleased(tx, release.rowId, appeal.number);
-  } else {
-    // a named appellant's messages share the entry's data key: shredding the entry shreds them
-    const keyId = !appeal.anonymous ? appeal.keyId : null;
-    const sealed = await sealMessage(tx, deps.vault, keyId, item);
-    messageRowId = await insertMessage(tx, {
+  // a named appellant's messages share the entry's data key: shredding the entry shreds them
+  const shared = appeals.map((a) => (!a.anonymous ? a.keyId : null));
+  const freshAt = shared.flatMap((keyId, i) => (keyId === null ? [i] : []));
+  const fresh = await deps.vault.sealMany(
+    tx,
+    freshAt.map((i) => items[i]!.stored),
+  );
+  const freshOf = new Map(freshAt.map((i, k) => [i, fresh[k]!]));
+  const rows = [];
+  for (const [i, item] of items.entries()) {
+    const document = JSON.stringify(storedParsed(item.parsed));
+    const keyId = shared[i];
+    const own = freshOf.get(i);
+    const sealed: SealedMessage =
+      keyId !== null && keyId !== undefined
+        ? {
+            keyId,
+            raw: await deps.vault.sealWith(tx, keyId, item.stored),
+            parsed: await deps.vault.sealWith(tx, keyId, document),
+          }
+        : {
+            keyId: own!.keyId,
+            raw: own!.ciphertext,
+            parsed: await deps.vault.sealWith(tx, own!.keyId, document),
+          };
+    rows.push({
       ...messageColumns(item, sealed),
-      entryNumber: appeal.number,
+      entryNumber: appeals[i]!.number,
       kind: 'appeal',
       reason: item.classification.reason,
       status: 'registered',
     });
   }
-  const to = answerableAddress(deps, item, answerAddress);
-  if (deps.answers && !backlog && item.classification.answerable && to) {
-    const context: AnswerContext = {
-      to,
-      inReplyTo: safeMessageId(parsed.messageId),
-      references: [...parsed.references, parsed.messageId ?? '']
-        .map(safeMessageId)
-        .filter((id): id is string => id !== null)
-        .slice(-20),
-      automatic: release === null,
-    };
-    await deps.answers.afterRegistration(tx, appeal, context);
+  const ids = await insertMessages(tx, rows);
+  const outcomes: (IntakeOutcome & { kind: 'registered' })[] = [];
+  for (const [i, item] of items.entries()) {
+    await answerIfDue(tx, deps, item, plans[i]!, appeals[i]!, true);
+    outcomes.push({ kind: 'registered', entryNumber: appeals[i]!.number, messageId: ids[i]! });
   }
-  return { kind: 'registered', entryNumber: appeal.number, messageId: messageRowId };
+  return outcomes;
+}
+
+/** One appeal: a held message released by the Ombudsman. */
+async function registerFromMail(
+  tx: Tx,
+  deps: IntakeDeps,
+  item: Prepared,
+  release: Release,
+): Promise<IntakeOutcome & { kind: 'registered' }> {
+  const plan = appealPlan(deps, item);
+  const appeal = await registerAppeal(tx, registrationDeps(deps), plan.input);
+  await markReleased(tx, release.rowId, appeal.number);
+  await answerIfDue(tx, deps, item, plan, appeal, false);
+  return { kind: 'registered', entryNumber: appeal.number, messageId: release.rowId };
 }
 
 async function attachFollowUp(
@@ -514,24 +586,6 @@ async function findFollowUp(
     if (entry) return { entry, reason: INTAKE_REASON.followUpSubject };
   }
   return null;
-}
-
-function safeExtract(parsed: ParsedMail, notes: string[]): ExtractedAppeal | null {
-  try {
-    return extractAppeal({
-      text: parsed.text,
-      subject: parsed.subject || null,
-      from: asExtractAddress(parsed.from),
-      replyTo: asExtractAddress(parsed.replyTo),
-    });
-  } catch {
-    notes.push(INTAKE_REASON.extractFailed);
-    return null;
-  }
-}
-
-function asExtractAddress(a: MailAddress | null): { address: string; name: string | null } | null {
-  return a?.address ? { address: a.address, name: a.name || null } : null;
 }
 
 function headerAppellant(parsed: ParsedMail): Appellant {
@@ -686,6 +740,7 @@ async function preparedFromRow(deps: IntakeDeps, tx: Tx, row: MessageRow): Promi
     stored: raw,
     notes: [...row.notes],
     extracted: safeExtract(parsed, []),
+    decision: null,
     minimal: false,
   };
 }

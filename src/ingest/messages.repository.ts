@@ -158,6 +158,17 @@ export async function insertMessage(tx: Tx, row: NewMessageRow): Promise<number>
   return inserted!.id;
 }
 
+/** Several rows in one statement; ids in the order given (matched by their unique raw SHA-256). */
+export async function insertMessages(tx: Tx, list: readonly NewMessageRow[]): Promise<number[]> {
+  if (list.length === 0) return [];
+  const inserted = await tx
+    .insert(messages)
+    .values([...list])
+    .returning({ id: messages.id, rawSha256: messages.rawSha256 });
+  const idOf = new Map(inserted.map((r) => [r.rawSha256, r.id]));
+  return list.map((row) => idOf.get(row.rawSha256)!);
+}
+
 /** UIDs of one mailbox generation already recorded (the IMAP source skips and marks them). */
 export async function knownUids(
   q: Queryable,

@@ -1,0 +1,163 @@
+/**
+ * Everything intake does to a raw message before the database: parse, classify, extract the
+ * journal's columns, decide language, triage and site. Pure CPU work on plain data, so it runs
+ * on the main thread or in a worker (prepare.pool.ts) alike; the result crosses as plain objects.
+ */
+import { createHash } from 'node:crypto';
+import { decideAppeal, type AppealDecision } from '../cases/register.usecases.js';
+import { classifyMail, type Classification } from './classify.js';
+import { extractAppeal, type ExtractedAppeal } from './extract.js';
+import { PROBLEM, type MailAddress, type ParsedMail } from './mail.models.js';
+import { parseMail } from './parse.js';
+
+export interface PrepareConfig {
+  maxMessageBytes: number;
+  ownAddresses: string[];
+  spamHeaders: boolean;
+  dmarcFailBlocks: boolean;
+}
+
+export interface PreparedMail {
+  rawSha256: string;
+  parsed: ParsedMail;
+  classification: Classification;
+  /** the header block and text kept instead of an oversized message; null: the raw is kept */
+  reduced: Buffer | null;
+  notes: string[];
+  /** the journal's columns read from the letter (appeals only) */
+  extracted: ExtractedAppeal | null;
+  /** language, triage and site (appeals only) */
+  decision: AppealDecision | null;
+  /** SHA-256 of the readable text and the attachments' contents ("the same body") */
+  textDigest: string;
+}
+
+/** Reason code of a failed extraction (logs, notes). */
+export const EXTRACT_FAILED = 'extract-failed';
+
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export async function prepareMail(raw: Buffer, config: PrepareConfig): Promise<PreparedMail> {
+  const notes: string[] = [];
+  let parsed: ParsedMail;
+  try {
+    parsed = await parseMail(raw);
+  } catch {
+    // parseMail promises not to throw; if it ever does, the message is still registered
+    parsed = emptyParse([PROBLEM.unparseable]);
+  }
+  notes.push(...parsed.problems);
+  let reduced: Buffer | null = null;
+  if (raw.length > config.maxMessageBytes) {
+    reduced = reducedRaw(raw, parsed.text, raw.length);
+    notes.push(`oversized: ${raw.length} bytes, attachments not kept`);
+  }
+  const classification = classifyMail(parsed, {
+    ownAddresses: config.ownAddresses,
+    spamHeaders: config.spamHeaders,
+    dmarcFailBlocks: config.dmarcFailBlocks,
+  });
+  const extracted = classification.kind === 'appeal' ? safeExtract(parsed, notes) : null;
+  return {
+    rawSha256: sha256Hex(raw),
+    parsed,
+    classification,
+    reduced,
+    notes,
+    extracted,
+    decision: classification.kind === 'appeal' ? appealDecision(parsed, extracted) : null,
+    textDigest: textDigest(parsed),
+  };
+}
+
+/** null when it fails: registration then decides in its transaction, where failures are handled. */
+function appealDecision(
+  parsed: ParsedMail,
+  extracted: ExtractedAppeal | null,
+): AppealDecision | null {
+  const fullText = [parsed.subject, parsed.text].filter(Boolean).join('\n');
+  try {
+    return decideAppeal(fullText, extracted?.language, extracted?.mixed);
+  } catch {
+    return null;
+  }
+}
+
+/** "The same body": the readable text and the attachments' contents. */
+function textDigest(parsed: ParsedMail): string {
+  return sha256Hex([parsed.text, ...parsed.attachments.map((a) => a.sha256)].join('\0'));
+}
+
+export function emptyParse(problems: string[]): ParsedMail {
+  return {
+    messageId: null,
+    inReplyTo: null,
+    references: [],
+    subject: '',
+    from: null,
+    replyTo: null,
+    to: [],
+    cc: [],
+    date: null,
+    text: '',
+    htmlOnly: false,
+    attachments: [],
+    headers: {},
+    problems,
+  };
+}
+
+const DROPPED_HEADERS =
+  /^(content-type|content-transfer-encoding|mime-version|content-disposition):/i;
+
+/**
+ * An oversized message is kept as its header block and readable text (attachments dropped): a
+ * valid .eml whose note says so. Its raw_sha256 stays the hash of the original bytes.
+ */
+export function reducedRaw(raw: Buffer, text: string, originalSize: number): Buffer {
+  const head = raw.subarray(0, Math.min(raw.length, 1024 * 1024)).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const lines = (end >= 0 ? head.slice(0, end) : '').split(/\r?\n/);
+  const kept: string[] = [];
+  let dropping = false;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line)) {
+      if (!dropping) kept.push(line);
+      continue;
+    }
+    dropping = DROPPED_HEADERS.test(line);
+    if (!dropping) kept.push(line);
+  }
+  const headers = Buffer.from(kept.join('\r\n'), 'latin1');
+  const added = [
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    `X-Senim-Note: oversized (${originalSize} bytes), attachments not kept`,
+  ].join('\r\n');
+  return Buffer.concat([
+    headers,
+    Buffer.from(kept.length > 0 && kept[0] !== '' ? '\r\n' : ''),
+    Buffer.from(added + '\r\n\r\n' + text.replace(/\n/g, '\r\n') + '\r\n', 'utf8'),
+  ]);
+}
+
+export function safeExtract(parsed: ParsedMail, notes: string[]): ExtractedAppeal | null {
+  try {
+    return extractAppeal({
+      text: parsed.text,
+      subject: parsed.subject || null,
+      from: asExtractAddress(parsed.from),
+      replyTo: asExtractAddress(parsed.replyTo),
+    });
+  } catch {
+    notes.push(EXTRACT_FAILED);
+    return null;
+  }
+}
+
+function asExtractAddress(a: MailAddress | null): { address: string; name: string | null } | null {
+  return a?.address ? { address: a.address, name: a.name || null } : null;
+}
