@@ -41,6 +41,34 @@ export function decrypt(key: Buffer, sealed: Buffer): Buffer {
   }
 }
 
+/** Offset of the GCM tag in a sealed value (after the version byte and the iv). */
+export const TAG_OFFSET = 13;
+
+/**
+ * Sealing piece by piece, for values too large to hold twice (a 30 MB message): `head` is the
+ * sealed value's start with a zeroed tag, `update` gives the ciphertext of each piece, `final` the
+ * tag to write at TAG_OFFSET. The result is byte for byte what encrypt() gives.
+ */
+export interface PieceSealer {
+  head: Buffer;
+  update(piece: Buffer): Buffer;
+  final(): Buffer;
+}
+
+export function pieceSealer(key: Buffer): PieceSealer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  return {
+    head: Buffer.concat([Buffer.from([VERSION]), iv, Buffer.alloc(16)]),
+    update: (piece) => cipher.update(piece),
+    final: () => {
+      const rest = cipher.final();
+      if (rest.length > 0) throw new SenimError('vault-format', 'GCM left bytes at the end');
+      return cipher.getAuthTag();
+    },
+  };
+}
+
 export const KEY_FILE = 'encryption.key';
 
 /**
@@ -113,6 +141,11 @@ export class Vault {
   /** Seals under an existing data key (several values of one appeal share its key). */
   async sealWith(q: Queryable, keyId: number, plaintext: Buffer | string): Promise<Buffer> {
     return encrypt(await this.dataKey(q, keyId), Buffer.from(plaintext));
+  }
+
+  /** A piece-by-piece sealer under an existing data key (see PieceSealer). */
+  async pieceSealer(q: Queryable, keyId: number): Promise<PieceSealer> {
+    return pieceSealer(await this.dataKey(q, keyId));
   }
 
   async open(q: Queryable, keyId: number, ciphertext: Buffer): Promise<Buffer> {

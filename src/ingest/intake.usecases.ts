@@ -24,7 +24,7 @@ import {
 } from '../cases/register.usecases.js';
 import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/database.js';
-import type { Vault } from '../db/vault.js';
+import { TAG_OFFSET, type Vault } from '../db/vault.js';
 import { coerceError, InputError, SenimError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { classifyMail, replyAddressOf, type Classification } from './classify.js';
@@ -43,6 +43,7 @@ import {
   lockIdentities,
   markReleased,
   matchKnown,
+  writeRawInPieces,
   messageIdReused,
   type KnownMessage,
   type MessageIdentity,
@@ -85,6 +86,8 @@ export interface IntakeDeps {
 const GROUP_SIZE = 20;
 /** Groups parsed ahead of the one committing (memory: at most this many groups of parsed mail). */
 const LOOKAHEAD_GROUPS = 2;
+/** Larger messages are prepared on the main thread: copying them to a worker would double them. */
+const POOL_MAX_BYTES = 4 * 1024 * 1024;
 /** Attempts of one transaction that lost a race (unique violation, deadlock) before falling back. */
 const RACE_RETRIES = 3;
 const DAY_MS = 86_400_000;
@@ -323,9 +326,11 @@ async function prepare(
   const config = prepareConfig(deps);
   // CPU work outside the transaction, on another core when there is a pool: it overlaps the
   // fetching and the commit of other groups (acceptMany)
-  const mail = pool
-    ? await pool.prepare(message.raw).catch(() => prepareMail(message.raw, config))
-    : await prepareMail(message.raw, config);
+  // A large message is parsed here, streaming, rather than copied to a worker (memory stays flat).
+  const mail =
+    pool && message.raw.length <= POOL_MAX_BYTES
+      ? await pool.prepare(message.raw).catch(() => prepareMail(message.raw, config))
+      : await prepareMail(message.raw, config);
   const { parsed } = mail;
   return {
     message,
@@ -388,6 +393,7 @@ async function recordMessage(tx: Tx, deps: IntakeDeps, item: Prepared): Promise<
     reason,
     status,
   });
+  await writeLargeRaw(tx, deps.vault, id, sealed, item);
   return status === 'held'
     ? { kind: 'held', reason, messageId: id }
     : { kind: 'recorded', reason, messageId: id };
@@ -489,7 +495,7 @@ async function registerMany(
   const freshAt = shared.flatMap((keyId, i) => (keyId === null ? [i] : []));
   const fresh = await deps.vault.sealMany(
     tx,
-    freshAt.map((i) => items[i]!.stored),
+    freshAt.map((i) => (isLarge(items[i]!) ? NOTHING : items[i]!.stored)),
   );
   const freshOf = new Map(freshAt.map((i, k) => [i, fresh[k]!]));
   const rows = [];
@@ -501,12 +507,12 @@ async function registerMany(
       keyId !== null && keyId !== undefined
         ? {
             keyId,
-            raw: await deps.vault.sealWith(tx, keyId, item.stored),
+            raw: isLarge(item) ? null : await deps.vault.sealWith(tx, keyId, item.stored),
             parsed: await deps.vault.sealWith(tx, keyId, document),
           }
         : {
             keyId: own!.keyId,
-            raw: own!.ciphertext,
+            raw: isLarge(item) ? null : own!.ciphertext,
             parsed: await deps.vault.sealWith(tx, own!.keyId, document),
           };
     rows.push({
@@ -518,6 +524,15 @@ async function registerMany(
     });
   }
   const ids = await insertMessages(tx, rows);
+  for (const [i, item] of items.entries()) {
+    await writeLargeRaw(
+      tx,
+      deps.vault,
+      ids[i]!,
+      { keyId: rows[i]!.keyId, raw: rows[i]!.raw },
+      item,
+    );
+  }
   const outcomes: (IntakeOutcome & { kind: 'registered' })[] = [];
   for (const [i, item] of items.entries()) {
     await answerIfDue(tx, deps, item, plans[i]!, appeals[i]!, true);
@@ -562,6 +577,7 @@ async function attachFollowUp(
     reason,
     status: 'attached',
   });
+  await writeLargeRaw(tx, deps.vault, id, sealed, item);
   await insertEvent(tx, entry.number, 'follow-up', { messageId: id, reason }, deps.now());
   return { kind: 'attached', entryNumber: entry.number, messageId: id };
 }
@@ -629,8 +645,40 @@ function safeMessageId(id: string | null): string | null {
 
 interface SealedMessage {
   keyId: number;
-  raw: Buffer;
+  /** null for a large message: written into its row in pieces after the insert (writeLargeRaw) */
+  raw: Buffer | null;
   parsed: Buffer;
+}
+
+/** Stored messages larger than this are written in pieces of this size (memory stays flat). */
+const RAW_PIECE_BYTES = 4 * 1024 * 1024;
+const NOTHING = Buffer.alloc(0);
+
+function isLarge(item: Prepared): boolean {
+  return item.stored.length > RAW_PIECE_BYTES;
+}
+
+/**
+ * A large message's raw, sealed and sent piece by piece: one whole-value query would hold it
+ * several times over (ciphertext, the driver's hex text, its wire buffer).
+ */
+async function writeLargeRaw(
+  tx: Tx,
+  vault: Vault,
+  id: number,
+  sealed: { keyId: number; raw: Buffer | null },
+  item: Prepared,
+): Promise<void> {
+  if (sealed.raw !== null || !isLarge(item)) return;
+  const sealer = await vault.pieceSealer(tx, sealed.keyId);
+  const { stored } = item;
+  function* pieces() {
+    yield sealer.head;
+    for (let at = 0; at < stored.length; at += RAW_PIECE_BYTES) {
+      yield sealer.update(stored.subarray(at, at + RAW_PIECE_BYTES));
+    }
+  }
+  await writeRawInPieces(tx, id, pieces(), () => sealer.final(), TAG_OFFSET);
 }
 
 async function sealMessage(
@@ -640,17 +688,18 @@ async function sealMessage(
   item: Prepared,
 ): Promise<SealedMessage> {
   const document = JSON.stringify(storedParsed(item.parsed));
+  const large = isLarge(item);
   if (keyId !== null) {
     return {
       keyId,
-      raw: await vault.sealWith(tx, keyId, item.stored),
+      raw: large ? null : await vault.sealWith(tx, keyId, item.stored),
       parsed: await vault.sealWith(tx, keyId, document),
     };
   }
-  const sealed = await vault.seal(tx, item.stored);
+  const sealed = await vault.seal(tx, large ? NOTHING : item.stored);
   return {
     keyId: sealed.keyId,
-    raw: sealed.ciphertext,
+    raw: large ? null : sealed.ciphertext,
     parsed: await vault.sealWith(tx, sealed.keyId, document),
   };
 }

@@ -169,6 +169,27 @@ export async function insertMessages(tx: Tx, list: readonly NewMessageRow[]): Pr
   return list.map((row) => idOf.get(row.rawSha256)!);
 }
 
+/**
+ * Writes a large raw message into its row piece by piece, so that neither the driver nor this
+ * process ever holds the whole value as one query (design: memory stays flat). `pieces` yields
+ * the sealed value's bytes in order; `tag` is written over the placeholder at `tagOffset`.
+ */
+export async function writeRawInPieces(
+  tx: Tx,
+  id: number,
+  pieces: Iterable<Buffer>,
+  tag: () => Buffer,
+  tagOffset: number,
+): Promise<void> {
+  await tx.execute(sql`update messages set raw = ''::bytea where id = ${id}`);
+  for (const piece of pieces) {
+    await tx.execute(sql`update messages set raw = raw || ${piece} where id = ${id}`);
+  }
+  await tx.execute(
+    sql`update messages set raw = overlay(raw placing ${tag()} from ${tagOffset + 1} for 16) where id = ${id}`,
+  );
+}
+
 /** UIDs of one mailbox generation already recorded (the IMAP source skips and marks them). */
 export async function knownUids(
   q: Queryable,

@@ -40,10 +40,17 @@ const WORKER_URL = new URL(
  * worker does not inherit tsx's loader on Node 20: it registers it before importing the .ts.
  */
 function newWorker(config: PrepareConfig): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: config });
+  const options = { workerData: config, resourceLimits: RESOURCE_LIMITS };
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: config });
+  return new Worker(boot, { ...options, eval: true });
 }
+
+/**
+ * A worker only ever holds a few messages of at most 4 MB (larger ones are prepared on the main
+ * thread): a small heap makes it collect early instead of growing the process.
+ */
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
 
 export function createPreparePool(config: PrepareConfig, size: number, log: Logger): PreparePool {
   const slots: (Slot | null)[] = Array.from({ length: size }, () => null);
