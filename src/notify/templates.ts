@@ -167,6 +167,25 @@ export function formatDate(date: IsoDate, lang: Language): string {
   }
 }
 
+// Russian names a month alone in the nominative («октябрь»), not the genitive of a date («октября»).
+const RU_NOMINATIVE =
+  'январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь'.split(' ');
+
+/** A month 'YYYY-MM': kk «2026 жылғы қазан», ru «октябрь 2026 г.», en "October 2026". */
+export function formatMonth(month: string, lang: Language): string {
+  parseIsoDate(`${month}-01`);
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7)) - 1;
+  switch (lang) {
+    case 'kk':
+      return `${y} жылғы ${MONTHS.kk[m] ?? ''}`;
+    case 'ru':
+      return `${RU_NOMINATIVE[m] ?? ''} ${y} г.`;
+    case 'en':
+      return `${MONTHS.en[m] ?? ''} ${y}`;
+  }
+}
+
 /** Languages of one answer in mail order: kk first, then ru, then en; duplicates dropped. */
 export function orderLanguages(langs: Language | readonly Language[]): Language[] {
   const wanted = new Set(typeof langs === 'string' ? [langs] : langs);
