@@ -9,10 +9,12 @@ import {
 } from '../src/cases/journal.repository.js';
 import { rows } from '../src/db/database.js';
 import {
+  LANGUAGE_BREAK,
   monthRange,
   renderChairmanReport,
   suppress,
   type ChairmanStats,
+  type RenderedReport,
 } from '../src/notify/chairman-report.js';
 import {
   buildChairmanMonthly,
@@ -59,6 +61,52 @@ async function event(
   await t.database.db.transaction((tx) => insertEvent(tx, number, kind, payload, at));
 }
 
+/** The Russian and the Kazakh part of a report, text and HTML, in mail order. */
+function languageParts(r: RenderedReport): {
+  ru: { text: string; html: string };
+  kk: { text: string; html: string };
+} {
+  const [ruText, kkText, ...rest] = r.text.split(LANGUAGE_BREAK);
+  expect(rest).toHaveLength(0);
+  const ruAt = r.html.indexOf('<div lang="ru">');
+  const kkAt = r.html.indexOf('<div lang="kk">');
+  expect(ruAt).toBeGreaterThan(0);
+  expect(kkAt).toBeGreaterThan(ruAt);
+  return {
+    ru: { text: ruText ?? '', html: r.html.slice(ruAt, kkAt) },
+    kk: { text: kkText ?? '', html: r.html.slice(kkAt) },
+  };
+}
+
+/** The value after a label at the start of an indented line: `  label   13`. */
+function valueOf(text: string, label: string): string | undefined {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\n  ${escaped} +(\\S+)`).exec(text)?.[1];
+}
+
+function sampleStats(over: Partial<ChairmanStats>): ChairmanStats {
+  return {
+    kind: 'monthly',
+    period: '2026-10',
+    numbers: null,
+    builtAt: '2026-11-01 09:00',
+    timeZone: 'Asia/Almaty',
+    head: { number: 3, hash: 'ab'.repeat(32) },
+    total: 3,
+    byChannel: { phone: 3 },
+    byScope: { in: 3 },
+    byCategory: { corruption: 3 },
+    bySite: { '(none)': 3 },
+    byLanguage: { ru: 3 },
+    status: { open: 3, closed: 0, redirected: 0, overdue: 0, extended: 0 },
+    medianDaysToClose: null,
+    crossTabs: [],
+    trend: [{ month: '2026-10', count: 3 }],
+    backlog: null,
+    ...over,
+  };
+}
+
 const oct = (day: number, hour = 10) =>
   new Date(`2026-10-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00+05:00`);
 
@@ -93,33 +141,69 @@ describe('small-cell suppression of a cross-tab (pure)', () => {
   });
 
   it('renders the trend as table bars without images or scripts, and the text version as bars of #', () => {
-    const stats: ChairmanStats = {
-      kind: 'monthly',
-      period: '2026-10',
-      periodLabel: 'October 2026',
-      builtAt: '2026-11-01 09:00',
-      timeZone: 'Asia/Almaty',
-      head: { number: 3, hash: 'ab'.repeat(32) },
-      total: 3,
-      byChannel: { phone: 3 },
-      byScope: { in: 3 },
-      byCategory: { corruption: 3 },
-      bySite: { '(none)': 3 },
-      byLanguage: { ru: 3 },
-      status: { open: 3, closed: 0, redirected: 0, overdue: 0, extended: 0 },
-      medianDaysToClose: null,
-      crossTabs: [],
+    const stats = sampleStats({
       trend: [
         { month: '2026-09', count: 1 },
         { month: '2026-10', count: 3 },
       ],
-      backlog: null,
-    };
+    });
     const r = renderChairmanReport(stats);
-    expect(r.html).not.toMatch(/<img|<script|url\(/i);
+    expect(r.html).not.toMatch(/<img|<script|url\(|<style/i);
     expect(r.html).toMatch(/bgcolor="#2f6db5"/);
-    expect(r.text).toContain('2026-10  3      ' + '#'.repeat(40));
-    expect(r.text).toContain(`Journal head: No. 3, sha256 ${'ab'.repeat(32)}`);
+    const { ru, kk } = languageParts(r);
+    for (const part of [ru, kk]) {
+      expect(part.text).toContain('2026-10  3      ' + '#'.repeat(40));
+      expect(part.html.match(/bgcolor="#2f6db5"/g)).toHaveLength(2);
+    }
+    expect(ru.text).toContain(`Голова журнала: № 3, sha256 ${'ab'.repeat(32)}`);
+    expect(kk.text).toContain(`Журнал басы: № 3, sha256 ${'ab'.repeat(32)}`);
+  });
+
+  it('is one mail in Russian, then Kazakh, with a subject in both', () => {
+    const stats = sampleStats({
+      head: { number: 4, hash: 'cd'.repeat(32) },
+      total: 4,
+      byChannel: { phone: 3, email: 1 },
+      byScope: { in: 4 },
+      byCategory: { corruption: 4 },
+      bySite: { chp2: 4 },
+      byLanguage: { kk: 4 },
+    });
+    const r = renderChairmanReport(stats);
+    expect(r.subject).toBe(
+      'Ежемесячный отчёт по обращениям на линию доверия за октябрь 2026 г. / ' +
+        'Сенім телефонына түскен өтініштер туралы 2026 жылғы қазан айының есебі',
+    );
+    const { ru, kk } = languageParts(r);
+    expect(ru.text).toMatch(
+      /^Ежемесячный отчёт по обращениям на линию доверия за октябрь 2026 г\.\n/,
+    );
+    expect(kk.text).toMatch(
+      /^Сенім телефонына түскен өтініштер туралы 2026 жылғы қазан айының есебі\n/,
+    );
+    expect(valueOf(ru.text, 'электронная почта')).toBe('1');
+    expect(valueOf(kk.text, 'электрондық пошта')).toBe('1');
+    expect(valueOf(ru.text, 'Коррупция (взятки, откаты, вымогательство)')).toBe('4');
+    expect(valueOf(kk.text, 'Сыбайлас жемқорлық (пара, кері қайтарым, бопсалау)')).toBe('4');
+    expect(valueOf(ru.text, 'ТЭЦ-2')).toBe('4');
+    expect(valueOf(kk.text, '2-ЖЭО')).toBe('4');
+    expect(valueOf(ru.text, 'казахский')).toBe('4');
+    expect(valueOf(kk.text, 'қазақ тілі')).toBe('4');
+    expect(ru.html).toContain('Ежемесячный отчёт');
+    expect(kk.html).toContain('айының есебі');
+    expect(r.html).toMatch(/^<!DOCTYPE html><html lang="ru">/);
+
+    const interim = renderChairmanReport({
+      ...stats,
+      kind: 'interim',
+      period: 'interim:48',
+      numbers: { from: 48, to: 57 },
+    });
+    expect(interim.subject).toBe(
+      'Промежуточный отчёт по обращениям на линию доверия: новых обращений — 4 / ' +
+        'Сенім телефонына түскен өтініштер туралы аралық есеп: жаңа өтініштер — 4',
+    );
+    expect(languageParts(interim).kk.text).toMatch(/^Сенім .* аралық есеп: № 48–57\n/);
   });
 });
 
@@ -179,21 +263,21 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
         }),
       );
     };
-    for (let k = 0; k < 5; k++) await add(`c-tpp1-${k}`, { category: 'corruption', site: 'TPP-1' });
-    await add('c-hpp', { category: 'corruption', site: 'Kapshagay HPP', language: 'kk' });
+    for (let k = 0; k < 5; k++) await add(`c-tpp1-${k}`, { category: 'corruption', site: 'chp1' });
+    await add('c-hpp', { category: 'corruption', site: 'kapshagay_hpp', language: 'kk' });
     for (let k = 0; k < 4; k++)
-      await add(`f-tpp1-${k}`, { category: 'fraud', site: 'TPP-1', channel: 'email' });
+      await add(`f-tpp1-${k}`, { category: 'fraud', site: 'chp1', channel: 'email' });
     await add('pending', { scope: 'pending', category: null, site: null, channel: 'email' });
     await add('to-out', { scope: 'pending', category: null, site: null });
     // The Almaty midnight boundary: 31 Oct 23:30 is October; 1 Nov 00:30 local is November.
     await add('late', {
       receivedAt: new Date('2026-10-31T18:30:00Z'),
       category: 'fraud',
-      site: 'TPP-1',
+      site: 'chp1',
     });
     await add('november', { receivedAt: new Date('2026-10-31T19:30:00Z'), category: 'fraud' });
     // A backlog on first start: reported once, as such, not counted as October's appeals.
-    await add('backlog', { receivedAt: oct(3), backlog: true, category: 'fraud', site: 'TPP-1' });
+    await add('backlog', { receivedAt: oct(3), backlog: true, category: 'fraud', site: 'chp1' });
 
     await event(t, entries['to-out']!, 'triage', { scope: 'out', category: 'billing' }, oct(22));
     await event(t, entries['c-tpp1-0']!, 'closure', { outcome: 'confirmed' }, oct(15, 10));
@@ -223,7 +307,23 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
       deps(t, new Date('2026-11-01T04:00:00Z')),
       '2026-10',
     );
-    const all = [report.rendered.subject, report.rendered.text, report.rendered.html].join('\n');
+    const { ru, kk } = languageParts(report.rendered);
+    // Both language parts are full reports (their headings and journal heads are there) …
+    expect(ru.text).toContain(
+      'Ежемесячный отчёт по обращениям на линию доверия за октябрь 2026 г.',
+    );
+    expect(kk.text).toContain('2026 жылғы қазан айының есебі');
+    expect(ru.text).toContain('Голова журнала: № ');
+    expect(kk.text).toContain('Журнал басы: № ');
+    // … and none of them, nor the subject, holds a trace of an appellant.
+    const parts = {
+      subject: report.rendered.subject,
+      'ru text': ru.text,
+      'ru html': ru.html,
+      'kk text': kk.text,
+      'kk html': kk.html,
+      'whole html': report.rendered.html,
+    };
     const forbidden = PEOPLE.flatMap((p) => [
       p.fullName,
       ...p.fullName.split(' '),
@@ -236,9 +336,13 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
       ...p.content.split(' ').filter((w) => w.length >= 6),
     ]);
     forbidden.push('Бекжан-Сервис', 'ТОО');
-    for (const s of forbidden) {
-      expect(all.includes(s), `the report must not contain "${s}"`).toBe(false);
-      expect(all.toLowerCase().includes(s.toLowerCase()), `… nor "${s}" in any case`).toBe(false);
+    for (const [name, part] of Object.entries(parts)) {
+      for (const s of forbidden) {
+        expect(part.includes(s), `the ${name} must not contain "${s}"`).toBe(false);
+        expect(part.toLowerCase().includes(s.toLowerCase()), `… nor "${s}" in any case`).toBe(
+          false,
+        );
+      }
     }
   });
 
@@ -248,22 +352,33 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
       deps(t, new Date('2026-11-01T04:00:00Z')),
       '2026-10',
     );
-    const text = report.rendered.text;
-    const line = (label: string) => new RegExp(`\\n  ${label} +(\\S+)`).exec(text)?.[1];
-    // 5 + 1 + 4 + pending + to-out + late = 13; not 'november', not the backlog.
-    expect(line('received')).toBe('13');
-    expect(line('phone')).toBe('8');
-    expect(line('e-mail')).toBe('5');
-    // One-dimension totals are exact even where they are 1 or 2.
-    expect(line('billing')).toBe('1');
-    expect(line('Kazakh')).toBe('1');
-    expect(line('awaiting triage')).toBe('1');
-    expect(line('out of remit \\(redirected\\)')).toBe('1');
-    expect(line('closed')).toBe('2');
-    expect(line('extended')).toBe('1');
-    expect(line('redirected \\(out of remit\\)')).toBe('1');
+    const { ru, kk } = languageParts(report.rendered);
+    const expected: [string, string, string][] = [
+      // 5 + 1 + 4 + pending + to-out + late = 13; not 'november', not the backlog.
+      ['13', 'поступило обращений', 'түскен өтініштер'],
+      ['8', 'телефон', 'телефон'],
+      ['5', 'электронная почта', 'электрондық пошта'],
+      // One-dimension totals are exact even where they are 1 or 2.
+      [
+        '1',
+        'Счета за электроэнергию и приборы учёта',
+        'Электр энергиясы үшін шоттар және есептегіштер',
+      ],
+      ['1', 'казахский', 'қазақ тілі'],
+      ['1', 'ожидает решения о компетенции', 'құзыреті туралы шешім күтуде'],
+      ['1', 'вне компетенции (перенаправлено)', 'құзыретінен тыс (басқа органға жолданды)'],
+      ['2', 'рассмотрено', 'қаралды'],
+      ['1', 'срок продлён', 'мерзімі ұзартылған'],
+      ['1', 'перенаправлено (вне компетенции)', 'басқа органға жолданды (құзыретінен тыс)'],
+      ['1', 'Капшагайская ГЭС им. Ш. Чокина', 'Ш. Шөкин атындағы Қапшағай ГЭС'],
+    ];
+    for (const [value, ruLabel, kkLabel] of expected) {
+      expect(valueOf(ru.text, ruLabel), ruLabel).toBe(value);
+      expect(valueOf(kk.text, kkLabel), kkLabel).toBe(value);
+    }
     // closed after 4 and after 14 days (both from 2 Oct / 3 Oct receipts): median of the two
-    expect(Number(line('median days to close'))).toBeGreaterThan(3.9);
+    expect(Number(valueOf(ru.text, 'медиана, дней до закрытия'))).toBeGreaterThan(3.9);
+    expect(Number(valueOf(kk.text, 'жабылғанға дейінгі күндер, медиана'))).toBeGreaterThan(3.9);
   });
 
   it('shows cross-tab cells below 3 as <3 and never a small count in a cross-tab', async () => {
@@ -272,27 +387,36 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
       deps(t, new Date('2026-11-01T04:00:00Z')),
       '2026-10',
     );
-    const text = report.rendered.text;
-    const tab = text.slice(text.indexOf('Category × site'), text.indexOf('Category × language'));
-    const hq = /\n {2}corruption +(.*)\n/.exec(tab)?.[1] ?? '';
-    expect(hq).toContain('<3'); // corruption × Kapshagay HPP = 1
-    expect(tab).not.toMatch(/ [12] /);
-    expect(report.rendered.html).toContain('&lt;3');
-    expect(text).toMatch(/\n {2}Kapshagay HPP +1\n/);
+    const { ru, kk } = languageParts(report.rendered);
+    const cases = [
+      { part: ru, from: 'Категория × объект', to: 'Категория × язык', row: 'Коррупция' },
+      { part: kk, from: 'Санат × нысан', to: 'Санат × тіл', row: 'Сыбайлас жемқорлық' },
+    ];
+    for (const { part, from, to, row } of cases) {
+      const tab = part.text.slice(part.text.indexOf(from), part.text.indexOf(to));
+      expect(tab).toContain(from);
+      const corruption = new RegExp(`\\n {2}${row}[^\\n]*`).exec(tab)?.[0] ?? '';
+      expect(corruption).toContain('<3'); // corruption × Kapshagay HPP = 1
+      expect(corruption).toContain(' x'); // and TPP-1's 5 withheld, or the row total gives it away
+      expect(tab).not.toMatch(/ [12] /);
+      expect(part.html).toContain('&lt;3');
+    }
   });
 
   it('shows a 12-month trend of receipts, and the backlog once, as such', async () => {
     const first = await sendChairmanMonthly(deps(t, new Date('2026-11-01T04:00:00Z')), '2026-10');
     expect(first.rendered.text).toMatch(/2026-09 {2}1 /);
     expect(first.rendered.text).toMatch(/2026-10 {2}13 /);
-    expect(first.rendered.text).toMatch(/2025-11 {2}0 /);
-    expect(first.rendered.text).toContain('Backlog: 1 appeals received in 2026-10');
+    expect(first.rendered.text).toMatch(/\n {2}2025-11 {2}0\n/);
+    expect(first.rendered.text).toContain('зарегистрировано обращений: 1 (поступили: 2026-10)');
+    expect(first.rendered.text).toContain('тіркелген өтініштер: 1 (түскен кезеңі: 2026-10)');
     const next = await buildChairmanMonthly(
       t.database.db,
       deps(t, new Date('2026-12-01T04:00:00Z')),
       '2026-11',
     );
-    expect(next.rendered.text).not.toContain('Backlog');
+    expect(next.rendered.text).not.toContain('накопившейся почты');
+    expect(next.rendered.text).not.toContain('жинақталған поштадан');
   });
 
   it('records the head it carried in reports, queues it once per month, and journal verify checks that head', async () => {

@@ -4,6 +4,7 @@ import { createCalendar } from '../src/cases/calendar.js';
 import { insertEntry, insertEvent, type NewEntry } from '../src/cases/journal.repository.js';
 import { messages } from '../src/db/schema.js';
 import { recordAuthExpiry, recordSuccess } from '../src/ingest/health.repository.js';
+import { LANGUAGE_BREAK } from '../src/notify/chairman-report.js';
 import { brief, CONTENT_CAP } from '../src/notify/ombudsman-digest.js';
 import { queueMail } from '../src/notify/outbox.repository.js';
 import {
@@ -163,37 +164,77 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
     return end < 0 ? rest : rest.slice(0, end);
   };
   const numbersIn = (block: string) =>
-    [...block.matchAll(/\n {2}No\. (\d+)/g)].map((m) => Number(m[1]));
+    [...block.matchAll(/\n {2}№ (\d+)/g)].map((m) => Number(m[1]));
+  /** The Russian and the Kazakh part of the text, in mail order. */
+  const languages = (text: string) => {
+    const [ru = '', kk = '', ...rest] = text.split(LANGUAGE_BREAK);
+    expect(rest).toHaveLength(0);
+    return { ru, kk };
+  };
 
   it('lists new appeals, pending decisions, due soon, overdue, held and failed mail, intake health and the backlog', async () => {
     const { rendered } = await buildOmbudsmanDigest(t.database.db, deps(t));
-    const text = rendered.text;
-
-    expect(numbersIn(section(text, 'New appeals since No. 0'))).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(numbersIn(section(text, 'Awaiting your triage decision'))).toEqual([n.pending]);
-    expect(section(text, 'Awaiting your triage decision')).toContain(
-      `$ senim triage ${n.pending} --in CATEGORY`,
+    const { ru, kk } = languages(rendered.text);
+    // Section titles in Russian and in Kazakh; each language part lists the same things.
+    const titles = {
+      newAppeals: [
+        'Новые обращения после № 0',
+        'Жаңа өтініштер (алдыңғы жиынтықтағы соңғы нөмір: № 0)',
+      ],
+      pending: ['Ждут вашего решения о компетенции', 'Құзыреті туралы шешіміңізді күтуде'],
+      // Due within 3 working days of 22 October: to 28 October (26 October is a holiday).
+      dueSoon: ['Срок истекает до 2026-10-28', 'Мерзімі жақын: соңғы күн 2026-10-28'],
+      overdue: ['Просрочено', 'Мерзімі өткен'],
+      held: ['Задержано как спам', 'Спам ретінде ұсталған'],
+      failed: ['Исходящие письма, которые не удалось отправить', 'Жіберілмей қалған шығыс хаттар'],
+      backlog: ['Зарегистрированы из накопившейся почты', 'Жинақталған поштадан тіркелген'],
+      intake: ['Приём почты', 'Пошта қабылдау'],
+    } as const;
+    for (const [i, text] of [ru, kk].entries()) {
+      const at = (key: keyof typeof titles) => section(text, titles[key][i]!);
+      expect(numbersIn(at('newAppeals'))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(numbersIn(at('pending'))).toEqual([n.pending]);
+      expect(at('pending')).toContain(`$ senim triage ${n.pending} --in CATEGORY`);
+      expect(at('pending')).toContain(': no keyword matched');
+      expect(numbersIn(at('dueSoon'))).toEqual([n.extended]);
+      expect(numbersIn(at('overdue'))).toEqual([n.overdue]);
+      expect(at('overdue')).toContain(`$ senim case show ${n.overdue}`);
+      expect(at('held')).toContain(`$ senim held release ${heldId}`);
+      expect(at('held')).toContain('spam-header:X-Spam-Flag');
+      expect(at('failed')).toContain(`$ senim case show ${n.dueFar}`);
+      expect(at('failed')).toContain('550 5.1.1 mailbox unavailable');
+      expect(numbersIn(at('backlog'))).toEqual([n.backlog]);
+    }
+    expect(section(ru, 'Ждут вашего решения')).toContain(
+      'основания сортировки: no keyword matched',
     );
-    expect(section(text, 'Awaiting your triage decision')).toContain(
-      'triage evidence: no keyword matched',
+    expect(section(kk, 'Құзыреті туралы')).toContain('сұрыптау негіздері: no keyword matched');
+    expect(section(ru, 'Исходящие письма')).toContain(
+      `Исходящее письмо ${failedId} (подтверждение получения)`,
     );
-    // Due within 3 working days of 22 October: to 28 October (26 October is a holiday).
-    expect(section(text, 'Due by 2026-10-28')).toBeTruthy();
-    expect(numbersIn(section(text, 'Due by 2026-10-28'))).toEqual([n.extended]);
-    expect(numbersIn(section(text, 'Overdue'))).toEqual([n.overdue]);
-    expect(section(text, 'Overdue')).toContain(`$ senim case show ${n.overdue}`);
-    expect(section(text, 'Held as spam-flagged')).toContain(`$ senim held release ${heldId}`);
-    expect(section(text, 'Held as spam-flagged')).toContain('spam-header:X-Spam-Flag');
-    expect(section(text, 'Outgoing mail that failed')).toContain(
-      `Outgoing mail ${failedId} (acknowledgement)`,
+    expect(section(kk, 'Жіберілмей қалған')).toContain(
+      `Шығыс хат ${failedId} (қабылданғаны туралы хабарлама)`,
     );
-    expect(section(text, 'Outgoing mail that failed')).toContain(`$ senim case show ${n.dueFar}`);
-    expect(numbersIn(section(text, 'Registered from the backlog'))).toEqual([n.backlog]);
-    expect(section(text, 'Mail intake')).toContain('imap: last successful poll 2026-10-22 08:55');
-    expect(section(text, 'Mail intake')).toContain('imap: the credentials expire in 3 day(s)');
-    expect(text).toMatch(/Journal head: No\. 7, sha256 [0-9a-f]{64}/);
+    expect(section(ru, 'Приём почты')).toContain('imap: последний успешный опрос 2026-10-22 08:55');
+    expect(section(ru, 'Приём почты')).toContain(
+      'imap: учётные данные перестанут действовать через 3 дн.',
+    );
+    expect(section(kk, 'Пошта қабылдау')).toContain('imap: соңғы сәтті сұрау 2026-10-22 08:55');
+    expect(section(kk, 'Пошта қабылдау')).toContain(
+      'imap: тіркелгі деректері 3 күннен кейін жарамсыз болады',
+    );
+    expect(ru).toMatch(/^Сводка Senim за 22 октября 2026 г\./);
+    expect(kk).toMatch(/^Senim жиынтығы: 2026 жылғы 22 қазан/);
+    expect(ru).toMatch(/Голова журнала: № 7, sha256 [0-9a-f]{64}/);
+    expect(kk).toMatch(/Журнал басы: № 7, sha256 [0-9a-f]{64}/);
     expect(rendered.subject).toBe(
-      'Senim digest 2026-10-22: 7 new, 1 to triage, 1 due soon, 1 overdue, 1 held, 1 failed mail',
+      'Сводка Senim за 22 октября 2026 г.: новых 7, к решению 1, срок скоро 1, просрочено 1 / ' +
+        'Senim жиынтығы, 2026 жылғы 22 қазан: жаңа 7, шешімге 1, мерзімі жақын 1, мерзімі өткен 1',
+    );
+    expect(rendered.html).toContain('<div lang="ru">');
+    expect(rendered.html).toContain('<div lang="kk">');
+    expect(rendered.html.indexOf('<div lang="ru">')).toBeLessThan(
+      rendered.html.indexOf('<div lang="kk">'),
     );
   });
 
@@ -217,6 +258,10 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       content: 'afternoon call',
     });
     const next = await buildOmbudsmanDigest(t.database.db, deps(t, at('2026-10-23T09:00')));
-    expect(numbersIn(section(next.rendered.text, 'New appeals since No. 7'))).toEqual([eighth]);
+    const { ru, kk } = languages(next.rendered.text);
+    expect(numbersIn(section(ru, 'Новые обращения после № 7'))).toEqual([eighth]);
+    expect(numbersIn(section(kk, 'Жаңа өтініштер (алдыңғы жиынтықтағы соңғы нөмір: № 7)'))).toEqual(
+      [eighth],
+    );
   });
 });

@@ -172,15 +172,18 @@ describe('the scheduler on pglite, driven by a fake clock', () => {
     const tenth = await s.tick(now);
     expect(tenth.queued.map((r) => r.kind)).toEqual(['chairman-interim']);
     // The backlog is reported once, as such, in the first report after it was registered.
-    expect(tenth.queued[0]!.rendered.text).toContain('Backlog: 40 appeals received in 2025-06');
-    expect(tenth.queued[0]!.rendered.text).toMatch(/\n {2}received +10\n/);
+    const interim = tenth.queued[0]!.rendered.text;
+    expect(interim).toContain('зарегистрировано обращений: 40 (поступили: 2025-06)');
+    expect(interim).toContain('тіркелген өтініштер: 40 (түскен кезеңі: 2025-06)');
+    expect(interim).toMatch(/\n {2}поступило обращений +10\n/);
+    expect(interim).toMatch(/\n {2}түскен өтініштер +10\n/);
     await register(t, 1);
     await s.tick(now);
     expect(await interims()).toHaveLength(1);
     await register(t, 9);
     const second = await s.tick(now);
     expect(await interims()).toHaveLength(2);
-    expect(second.queued[0]!.rendered.text).not.toContain('Backlog');
+    expect(second.queued[0]!.rendered.text).not.toContain('накопившейся почты');
     await s.stop();
   });
 

@@ -7,10 +7,26 @@
  * language) cannot point at an appellant; one-dimension totals stay exact. Because those exact
  * totals are the margins of every cross-tab, a row or column with a single small cell would let a
  * reader subtract it back out: such a row or column gets a second cell withheld (`x`).
+ *
+ * The Chairman of AlES reads Russian and Kazakh: each report is one mail with the Russian text
+ * first, then the Kazakh one, and a subject in both. The bilingual frame (`bilingualMail`), the
+ * labels of channels, scopes, categories, sites and languages (`valueLabel`) and the journal head
+ * line serve the Ombudsman's digest too.
  */
 
+import type { Language } from '../cases/appeal.models.js';
 import { addMonths, zonedDateTime, type IsoDate } from '../cases/calendar.js';
+import { escapeHtml } from '../cases/journal.book.js';
+import { SITE_LABELS } from '../cases/sites.js';
+import { CATEGORY_LABELS } from '../cases/triage.js';
 import { InputError } from '../errors.js';
+import { formatMonth } from './templates.js';
+
+/** The languages of the reports, in mail order: Russian first, then Kazakh. */
+export const REPORT_LANGUAGES = ['ru', 'kk'] as const satisfies readonly Language[];
+export type ReportLanguage = (typeof REPORT_LANGUAGES)[number];
+/** One text in each report language. */
+export type Bilingual<T = string> = Readonly<Record<ReportLanguage, T>>;
 
 export type Counts = Record<string, number>;
 
@@ -20,20 +36,18 @@ export interface CrossTabCell {
   count: number;
 }
 
+/** Categories (rows) against one other dimension (columns). */
 export interface CrossTab {
-  /** e.g. 'category × site' */
-  title: string;
-  rowLabel: string;
-  colLabel: string;
+  col: 'site' | 'language' | 'channel';
   cells: CrossTabCell[];
 }
 
 export interface ChairmanStats {
   kind: 'monthly' | 'interim';
-  /** '2026-10' for a monthly report; for an interim one, the numbers it covers */
+  /** '2026-10' for a monthly report; for an interim one, 'interim:<first number it covers>' */
   period: string;
-  /** human label of the period, e.g. 'October 2026' or 'appeals No. 38–47' */
-  periodLabel: string;
+  /** the registration numbers an interim report covers; null for a monthly one */
+  numbers: { from: number; to: number } | null;
   builtAt: string;
   timeZone: string;
   head: { number: number; hash: string };
@@ -123,30 +137,87 @@ function cellText(shown: CellShown | undefined): string {
   return String(shown.count);
 }
 
-const LABELS: Record<string, string> = {
-  phone: 'phone',
-  email: 'e-mail',
-  in: 'in remit (case)',
-  out: 'out of remit (redirected)',
-  pending: 'awaiting triage',
-  kk: 'Kazakh',
-  ru: 'Russian',
-  en: 'English',
-};
-
 export const NONE = '(none)';
 
-function label(value: string): string {
-  return LABELS[value] ?? value.replace(/_/g, ' ');
+export type Dimension = 'channel' | 'scope' | 'category' | 'site' | 'language';
+
+const VALUE_LABELS: Record<'channel' | 'scope' | 'language', Record<string, Bilingual>> = {
+  channel: {
+    phone: { ru: 'телефон', kk: 'телефон' },
+    email: { ru: 'электронная почта', kk: 'электрондық пошта' },
+  },
+  scope: {
+    in: { ru: 'в компетенции Омбудсмена', kk: 'Омбудсмен құзыретінде' },
+    out: { ru: 'вне компетенции (перенаправлено)', kk: 'құзыретінен тыс (басқа органға жолданды)' },
+    pending: { ru: 'ожидает решения о компетенции', kk: 'құзыреті туралы шешім күтуде' },
+  },
+  language: {
+    kk: { ru: 'казахский', kk: 'қазақ тілі' },
+    ru: { ru: 'русский', kk: 'орыс тілі' },
+    en: { ru: 'английский', kk: 'ағылшын тілі' },
+  },
+};
+
+const NOT_GIVEN: Bilingual = { ru: 'не указано', kk: 'көрсетілмеген' };
+
+/** A channel, scope, category, site or language as the reader sees it; an unknown value as it is. */
+export function valueLabel(dimension: Dimension, value: string, lang: ReportLanguage): string {
+  if (value === NONE) return NOT_GIVEN[lang];
+  const table: Readonly<Record<string, Readonly<Partial<Record<Language, string>>>>> =
+    dimension === 'category'
+      ? CATEGORY_LABELS
+      : dimension === 'site'
+        ? SITE_LABELS
+        : VALUE_LABELS[dimension];
+  return (
+    (Object.hasOwn(table, value) ? table[value]?.[lang] : undefined) ?? value.replace(/_/g, ' ')
+  );
 }
 
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
+const DIMENSIONS: Record<
+  Dimension,
+  { by: Bilingual; name: Bilingual; pick: (s: ChairmanStats) => Counts }
+> = {
+  channel: {
+    by: { ru: 'По каналу поступления', kk: 'Түсу арнасы бойынша' },
+    name: { ru: 'канал', kk: 'арна' },
+    pick: (s) => s.byChannel,
+  },
+  scope: {
+    by: { ru: 'По компетенции', kk: 'Құзыреті бойынша' },
+    name: { ru: 'компетенция', kk: 'құзыреті' },
+    pick: (s) => s.byScope,
+  },
+  category: {
+    by: { ru: 'По категории', kk: 'Санаты бойынша' },
+    name: { ru: 'категория', kk: 'санат' },
+    pick: (s) => s.byCategory,
+  },
+  site: {
+    by: { ru: 'По объекту (п. 4.3 Правил)', kk: 'Нысан бойынша (Қағидалардың 4.3-тармағы)' },
+    name: { ru: 'объект', kk: 'нысан' },
+    pick: (s) => s.bySite,
+  },
+  language: {
+    by: { ru: 'По языку обращения', kk: 'Өтініш тілі бойынша' },
+    name: { ru: 'язык', kk: 'тіл' },
+    pick: (s) => s.byLanguage,
+  },
+};
+
+const ONE_DIMENSION: Dimension[] = ['channel', 'scope', 'category', 'site', 'language'];
+
+const TEXT = {
+  summary: { ru: 'Итоги', kk: 'Қорытынды' },
+  trend: {
+    ru: 'Обращения по месяцам за последние 12 месяцев',
+    kk: 'Соңғы 12 айдағы өтініштер, ай бойынша',
+  },
+  smallCells: {
+    ru: 'В таблицах ниже значения меньше 3 показаны как <3; x — значение скрыто, чтобы малое значение нельзя было вычислить из итогов.',
+    kk: 'Төмендегі кестелерде 3-тен аз мәндер <3 деп көрсетілген; x — шағын мәнді жиынтық сандардан есептеп шығаруға болмауы үшін жасырылған мән.',
+  },
+} as const satisfies Record<string, Bilingual>;
 
 function sorted(counts: Counts): [string, number][] {
   return Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -156,24 +227,25 @@ function pad(value: string, width: number): string {
   return value.length >= width ? value : value + ' '.repeat(width - value.length);
 }
 
-const ONE_DIMENSION: { title: string; pick: (s: ChairmanStats) => Counts }[] = [
-  { title: 'By channel', pick: (s) => s.byChannel },
-  { title: 'By scope', pick: (s) => s.byScope },
-  { title: 'By category', pick: (s) => s.byCategory },
-  { title: 'By site (rules 4.3)', pick: (s) => s.bySite },
-  { title: 'By language', pick: (s) => s.byLanguage },
-];
-
-function statusRows(s: ChairmanStats): [string, string][] {
+function statusRows(s: ChairmanStats, lang: ReportLanguage): [string, string][] {
+  const ru = lang === 'ru';
+  const median = s.medianDaysToClose === null ? '—' : s.medianDaysToClose.toFixed(1);
   return [
-    ['received', String(s.total)],
-    ['open', String(s.status.open)],
-    ['closed', String(s.status.closed)],
-    ['redirected (out of remit)', String(s.status.redirected)],
-    ['overdue', String(s.status.overdue)],
-    ['extended', String(s.status.extended)],
-    ['median days to close', s.medianDaysToClose === null ? '—' : s.medianDaysToClose.toFixed(1)],
+    [ru ? 'поступило обращений' : 'түскен өтініштер', String(s.total)],
+    [ru ? 'на рассмотрении' : 'қаралуда', String(s.status.open)],
+    [ru ? 'рассмотрено' : 'қаралды', String(s.status.closed)],
+    [
+      ru ? 'перенаправлено (вне компетенции)' : 'басқа органға жолданды (құзыретінен тыс)',
+      String(s.status.redirected),
+    ],
+    [ru ? 'просрочено' : 'мерзімі өткен', String(s.status.overdue)],
+    [ru ? 'срок продлён' : 'мерзімі ұзартылған', String(s.status.extended)],
+    [ru ? 'медиана, дней до закрытия' : 'жабылғанға дейінгі күндер, медиана', median],
   ];
+}
+
+function dimensionRows(dim: Dimension, counts: Counts, lang: ReportLanguage): [string, string][] {
+  return sorted(counts).map(([k, v]) => [valueLabel(dim, k, lang), String(v)]);
 }
 
 function crossTabAxes(tab: CrossTab): { rows: string[]; cols: string[] } {
@@ -182,87 +254,145 @@ function crossTabAxes(tab: CrossTab): { rows: string[]; cols: string[] } {
   return { rows, cols };
 }
 
+function crossTabTitle(tab: CrossTab, lang: ReportLanguage): string {
+  const rows = DIMENSIONS.category.name[lang];
+  return `${rows.charAt(0).toUpperCase()}${rows.slice(1)} × ${DIMENSIONS[tab.col].name[lang]}`;
+}
+
 const BAR_WIDTH = 40;
 
-function heading(s: ChairmanStats): string {
+function heading(s: ChairmanStats, lang: ReportLanguage): string {
+  const range = `№ ${s.numbers?.from ?? '?'}–${s.numbers?.to ?? s.head.number}`;
+  if (lang === 'ru') {
+    return s.kind === 'monthly'
+      ? `Ежемесячный отчёт по обращениям на линию доверия за ${formatMonth(s.period, 'ru')}`
+      : `Промежуточный отчёт по обращениям на линию доверия: ${range}`;
+  }
   return s.kind === 'monthly'
-    ? `Trust line report for ${s.periodLabel}`
-    : `Interim trust line report: ${s.periodLabel}`;
+    ? `Сенім телефонына түскен өтініштер туралы ${formatMonth(s.period, 'kk')} айының есебі`
+    : `Сенім телефонына түскен өтініштер туралы аралық есеп: ${range}`;
+}
+
+function intro(s: ChairmanStats, lang: ReportLanguage): string {
+  return lang === 'ru'
+    ? `Обращения, поступившие на линию доверия (п. 4.15 Правил), по времени поступления (${s.timeZone}); ` +
+        `состояние на ${s.builtAt}. Персональных данных нет: только числа и категории.`
+    : `Сенім телефонына түскен өтініштер (Қағидалардың 4.15-тармағы), түскен уақыты бойынша (${s.timeZone}); ` +
+        `жағдай ${s.builtAt} күйінде. Дербес деректер жоқ: тек сандар мен санаттар.`;
 }
 
 export function renderChairmanReport(s: ChairmanStats): RenderedReport {
   const subject =
     s.kind === 'monthly'
-      ? `Senim: trust line report, ${s.periodLabel}`
-      : `Senim: interim trust line report (${s.total} new appeals)`;
-  return { subject, text: renderText(s), html: renderHtml(s) };
+      ? `${heading(s, 'ru')} / ${heading(s, 'kk')}`
+      : `Промежуточный отчёт по обращениям на линию доверия: новых обращений — ${s.total} / ` +
+        `Сенім телефонына түскен өтініштер туралы аралық есеп: жаңа өтініштер — ${s.total}`;
+  return bilingualMail(subject, (lang) => ({
+    text: renderText(s, lang),
+    html: renderHtml(s, lang),
+  }));
 }
 
-function renderText(s: ChairmanStats): string {
-  const out: string[] = [];
-  out.push(heading(s), '');
-  out.push(
-    'Appeals received through the trust line (rules 4.15), by time of receipt in ' +
-      `${s.timeZone}; state as of ${s.builtAt}. No personal data: numbers and categories only.`,
-    '',
-  );
-  for (const [k, v] of statusRows(s)) out.push(`  ${pad(k, 28)} ${v}`);
+/** Label–value lines, the values in one column after the longest label. */
+function textCounts(rows: [string, string][]): string[] {
+  if (rows.length === 0) return ['  —'];
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return rows.map(([k, v]) => `  ${pad(k, width)} ${v}`);
+}
+
+function renderText(s: ChairmanStats, lang: ReportLanguage): string {
+  const out: string[] = [heading(s, lang), '', intro(s, lang), '', TEXT.summary[lang]];
+  out.push(...textCounts(statusRows(s, lang)));
   for (const dim of ONE_DIMENSION) {
-    out.push('', dim.title);
-    const entries = sorted(dim.pick(s));
-    if (entries.length === 0) out.push('  —');
-    for (const [k, v] of entries) out.push(`  ${pad(label(k), 28)} ${v}`);
+    out.push('', DIMENSIONS[dim].by[lang]);
+    out.push(...textCounts(dimensionRows(dim, DIMENSIONS[dim].pick(s), lang)));
   }
-  for (const tab of s.crossTabs) {
+  const tabs = s.crossTabs.filter((tab) => crossTabAxes(tab).rows.length > 0);
+  if (tabs.length) out.push('', TEXT.smallCells[lang]);
+  for (const tab of tabs) {
     const { rows, cols } = crossTabAxes(tab);
-    if (rows.length === 0) continue;
     const shown = suppress(tab.cells);
-    out.push(
-      '',
-      `${tab.title} (cells below 3 shown as <3; x = withheld so a small cell cannot be derived)`,
-    );
-    const w = Math.max(12, ...rows.map((r) => label(r).length)) + 2;
-    const cw = Math.max(8, ...cols.map((c) => label(c).length)) + 2;
-    out.push('  ' + pad('', w) + cols.map((c) => pad(label(c), cw)).join(''));
-    for (const r of rows) {
+    const rowLabels = rows.map((r) => valueLabel('category', r, lang));
+    const colLabels = cols.map((c) => valueLabel(tab.col, c, lang));
+    const w = Math.max(12, ...rowLabels.map((r) => r.length)) + 2;
+    const cw = Math.max(8, ...colLabels.map((c) => c.length)) + 2;
+    out.push('', crossTabTitle(tab, lang));
+    out.push('  ' + pad('', w) + colLabels.map((c) => pad(c, cw)).join(''));
+    rows.forEach((r, i) => {
       const line = cols.map((c) => pad(cellText(shown.get(JSON.stringify([r, c]))?.shown), cw));
-      out.push('  ' + pad(label(r), w) + line.join(''));
-    }
+      out.push('  ' + pad(rowLabels[i] ?? r, w) + line.join(''));
+    });
   }
-  out.push('', 'Appeals received per month, last 12 months');
+  out.push('', TEXT.trend[lang]);
   const max = Math.max(1, ...s.trend.map((t) => t.count));
   for (const t of s.trend) {
     const bar = '#'.repeat(Math.round((t.count / max) * BAR_WIDTH));
     out.push(`  ${t.month}  ${pad(String(t.count), 6)} ${bar}`);
   }
   if (s.backlog && s.backlog.count > 0) {
-    out.push('', backlogSentence(s.backlog));
-    for (const [k, v] of sorted(s.backlog.byScope)) out.push(`  ${pad(label(k), 28)} ${v}`);
+    out.push('', backlogSentence(s.backlog, lang));
+    out.push(...textCounts(dimensionRows('scope', s.backlog.byScope, lang)));
   }
-  out.push('', headLine(s), '');
+  out.push('', journalHeadLine(s.head, lang));
   return out.join('\n');
 }
 
-function backlogSentence(b: NonNullable<ChairmanStats['backlog']>): string {
+function backlogSentence(b: NonNullable<ChairmanStats['backlog']>, lang: ReportLanguage): string {
   const span =
     b.firstMonth && b.lastMonth
       ? b.firstMonth === b.lastMonth
-        ? ` received in ${b.firstMonth}`
-        : ` received ${b.firstMonth} to ${b.lastMonth}`
-      : '';
-  return (
-    `Backlog: ${b.count} appeals${span} were registered from the mailbox backlog when Senim ` +
-    'started. They are reported here once and are not counted in the figures above.'
-  );
+        ? b.firstMonth
+        : `${b.firstMonth} — ${b.lastMonth}`
+      : null;
+  return lang === 'ru'
+    ? `Из накопившейся почты при запуске Senim зарегистрировано обращений: ${b.count}` +
+        (span ? ` (поступили: ${span})` : '') +
+        '. Они показаны здесь один раз и не входят в числа выше.'
+    : `Senim іске қосылғанда жинақталған поштадан тіркелген өтініштер: ${b.count}` +
+        (span ? ` (түскен кезеңі: ${span})` : '') +
+        '. Олар мұнда бір рет көрсетіледі және жоғарыдағы сандарға кірмейді.';
 }
 
-function headLine(s: ChairmanStats): string {
-  return `Journal head: No. ${s.head.number}, sha256 ${s.head.hash} (check with: senim journal verify)`;
+/** The head of the chain (design: truncation is detectable), on every digest and report. */
+export function journalHeadLine(
+  head: { number: number; hash: string },
+  lang: ReportLanguage,
+): string {
+  return lang === 'ru'
+    ? `Голова журнала: № ${head.number}, sha256 ${head.hash} (проверка: senim journal verify)`
+    : `Журнал басы: № ${head.number}, sha256 ${head.hash} (тексеру: senim journal verify)`;
+}
+
+/** Between the Russian and the Kazakh text of a plain-text report. */
+export const LANGUAGE_BREAK = '\n\n----------\n\n';
+
+/**
+ * One mail with a part per report language, Russian first: the plain texts one after the other,
+ * the HTML parts in one document (inline styles only, no images or scripts: it renders in mail
+ * clients that strip `<style>`).
+ */
+export function bilingualMail(
+  subject: string,
+  part: (lang: ReportLanguage) => { text: string; html: string },
+): RenderedReport {
+  const parts = REPORT_LANGUAGES.map((lang) => ({ lang, ...part(lang) }));
+  const text = parts.map((p) => p.text.replace(/[ \t]+$/gm, '').trim()).join(LANGUAGE_BREAK) + '\n';
+  const html = [
+    `<!DOCTYPE html><html lang="${REPORT_LANGUAGES[0]}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    '<body style="font-family:Arial,Helvetica,sans-serif;color:#222;font-size:14px">',
+    parts
+      .map((p) => `<div lang="${p.lang}">\n${p.html}\n</div>`)
+      .join('\n<hr style="border:0;border-top:2px solid #999;margin:32px 0">\n'),
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
 }
 
 const TABLE = 'border-collapse:collapse;margin:0 0 16px 0;font-size:13px';
 const TD = 'border:1px solid #ccc;padding:3px 8px';
 const NUM = `${TD};text-align:right`;
+const H3 = 'margin:16px 0 4px 0;font-size:15px';
+const MUTED = 'font-size:12px;color:#555';
 
 function htmlCounts(title: string, rows: [string, string][]): string {
   const body = rows.length
@@ -273,21 +403,22 @@ function htmlCounts(title: string, rows: [string, string][]): string {
         )
         .join('')
     : `<tr><td style="${TD}" colspan="2">—</td></tr>`;
-  return `<h3 style="margin:16px 0 4px 0">${escapeHtml(title)}</h3><table style="${TABLE}">${body}</table>`;
+  return `<h3 style="${H3}">${escapeHtml(title)}</h3><table cellpadding="0" cellspacing="0" style="${TABLE}">${body}</table>`;
 }
 
-function htmlCrossTab(tab: CrossTab): string {
+function htmlCrossTab(tab: CrossTab, lang: ReportLanguage): string {
   const { rows, cols } = crossTabAxes(tab);
   if (rows.length === 0) return '';
   const shown = suppress(tab.cells);
+  const corner = `${DIMENSIONS.category.name[lang]} \\ ${DIMENSIONS[tab.col].name[lang]}`;
   const head =
-    `<tr><th style="${TD}">${escapeHtml(tab.rowLabel)} \\ ${escapeHtml(tab.colLabel)}</th>` +
-    cols.map((c) => `<th style="${TD}">${escapeHtml(label(c))}</th>`).join('') +
+    `<tr><th style="${TD}">${escapeHtml(corner)}</th>` +
+    cols.map((c) => `<th style="${TD}">${escapeHtml(valueLabel(tab.col, c, lang))}</th>`).join('') +
     '</tr>';
   const body = rows
     .map(
       (r) =>
-        `<tr><td style="${TD}">${escapeHtml(label(r))}</td>` +
+        `<tr><td style="${TD}">${escapeHtml(valueLabel('category', r, lang))}</td>` +
         cols
           .map(
             (c) =>
@@ -297,11 +428,11 @@ function htmlCrossTab(tab: CrossTab): string {
         '</tr>',
     )
     .join('');
-  return `<h3 style="margin:16px 0 4px 0">${escapeHtml(tab.title)}</h3><table style="${TABLE}">${head}${body}</table>`;
+  return `<h3 style="${H3}">${escapeHtml(crossTabTitle(tab, lang))}</h3><table cellpadding="0" cellspacing="0" style="${TABLE}">${head}${body}</table>`;
 }
 
 /** Bars are table cells with a background colour: they render in mail clients without images or scripts. */
-function htmlTrend(trend: ChairmanStats['trend']): string {
+function htmlTrend(trend: ChairmanStats['trend'], lang: ReportLanguage): string {
   const max = Math.max(1, ...trend.map((t) => t.count));
   const rows = trend
     .map((t) => {
@@ -313,46 +444,30 @@ function htmlTrend(trend: ChairmanStats['trend']): string {
       return `<tr><td style="padding:2px 8px">${escapeHtml(t.month)}</td><td style="padding:2px 8px;text-align:right">${t.count}</td><td style="padding:2px 8px">${bar}</td></tr>`;
     })
     .join('');
-  return `<h3 style="margin:16px 0 4px 0">Appeals received per month, last 12 months</h3><table style="${TABLE}">${rows}</table>`;
+  return `<h3 style="${H3}">${escapeHtml(TEXT.trend[lang])}</h3><table cellpadding="0" cellspacing="0" style="${TABLE}">${rows}</table>`;
 }
 
-function renderHtml(s: ChairmanStats): string {
-  const parts: string[] = [];
-  parts.push(
-    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>' +
-      escapeHtml(heading(s)) +
-      '</title></head><body style="font-family:Arial,Helvetica,sans-serif;color:#222">',
-  );
-  parts.push(`<h2>${escapeHtml(heading(s))}</h2>`);
-  parts.push(
-    `<p>Appeals received through the trust line (rules 4.15), by time of receipt in ${escapeHtml(s.timeZone)}; state as of ${escapeHtml(s.builtAt)}. No personal data: numbers and categories only.</p>`,
-  );
-  parts.push(htmlCounts('Summary', statusRows(s)));
+function renderHtml(s: ChairmanStats, lang: ReportLanguage): string {
+  const parts: string[] = [
+    `<h2 style="font-size:18px">${escapeHtml(heading(s, lang))}</h2>`,
+    `<p>${escapeHtml(intro(s, lang))}</p>`,
+    htmlCounts(TEXT.summary[lang], statusRows(s, lang)),
+  ];
   for (const dim of ONE_DIMENSION) {
     parts.push(
-      htmlCounts(
-        dim.title,
-        sorted(dim.pick(s)).map(([k, v]) => [label(k), String(v)]),
-      ),
+      htmlCounts(DIMENSIONS[dim].by[lang], dimensionRows(dim, DIMENSIONS[dim].pick(s), lang)),
     );
   }
-  const tabs = s.crossTabs.map(htmlCrossTab).filter((t) => t !== '');
-  if (tabs.length) {
-    parts.push(
-      '<p style="font-size:12px;color:#555">Cells below 3 are shown as &lt;3; x = withheld so that a small cell cannot be worked out from the totals.</p>',
-    );
-    parts.push(...tabs);
-  }
-  parts.push(htmlTrend(s.trend));
+  const tabs = s.crossTabs.map((tab) => htmlCrossTab(tab, lang)).filter((t) => t !== '');
+  if (tabs.length)
+    parts.push(`<p style="${MUTED}">${escapeHtml(TEXT.smallCells[lang])}</p>`, ...tabs);
+  parts.push(htmlTrend(s.trend, lang));
   if (s.backlog && s.backlog.count > 0) {
     parts.push(
-      htmlCounts(
-        backlogSentence(s.backlog),
-        sorted(s.backlog.byScope).map(([k, v]) => [label(k), String(v)]),
-      ),
+      htmlCounts(backlogSentence(s.backlog, lang), dimensionRows('scope', s.backlog.byScope, lang)),
     );
   }
-  parts.push(`<p style="font-size:12px;color:#555">${escapeHtml(headLine(s))}</p></body></html>`);
+  parts.push(`<p style="${MUTED}">${escapeHtml(journalHeadLine(s.head, lang))}</p>`);
   return parts.join('\n');
 }
 
@@ -406,23 +521,4 @@ export function trendMonths(
     return { month: m, from: monthRange(m, timeZone).from };
   });
   return { months, end: monthRange(month, timeZone).to };
-}
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-export function monthLabel(month: string): string {
-  return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? month} ${month.slice(0, 4)}`;
 }

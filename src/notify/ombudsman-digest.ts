@@ -3,9 +3,19 @@
  * triage). Pure: data → {subject, text, html}. It goes to the Ombudsman only, who sees appellants'
  * identities anyway, so it may quote the brief content — capped, with control characters removed,
  * and HTML-escaped (every appeal is hostile input). Appellants' names and addresses are not shown:
- * `senim case show N` gives them.
+ * `senim case show N` gives them. Russian first, then Kazakh, in one mail; the commands, the
+ * evidence codes and what servers said stay as they are.
  */
-import type { RenderedReport } from './chairman-report.js';
+import { escapeHtml } from '../cases/journal.book.js';
+import {
+  bilingualMail,
+  journalHeadLine,
+  valueLabel,
+  type Bilingual,
+  type RenderedReport,
+  type ReportLanguage,
+} from './chairman-report.js';
+import { formatDate } from './templates.js';
 
 export const CONTENT_CAP = 200;
 /** at most this many items per section; the rest is counted */
@@ -59,11 +69,18 @@ export interface OmbudsmanDigestData {
   overdue: Section<DigestEntry>;
   held: Section<DigestHeld>;
   failedMail: Section<DigestFailedMail>;
-  /** sentences without personal data (ingest health, credentials, recipients) */
-  health: string[];
+  /** problems to act on (ingest health, credentials, recipients), without personal data */
+  health: HealthNote[];
   healthSources: { source: string; lastSuccessAt: string | null; authExpiresAt: string | null }[];
   backlogUnanswered: Section<DigestEntry>;
 }
+
+export type HealthNote =
+  | { kind: 'poll-failed'; source: string; reason: string | null }
+  | { kind: 'auth-expired'; source: string }
+  | { kind: 'auth-expiring'; source: string; days: number }
+  | { kind: 'no-recent-poll'; source: string }
+  | { kind: 'no-chairman-email' };
 
 /** One line of hostile text: no control or bidi characters, whitespace collapsed, capped. */
 export function brief(text: string, cap = CONTENT_CAP): string {
@@ -80,14 +97,51 @@ export function brief(text: string, cap = CONTENT_CAP): string {
         .trimEnd() + '…';
 }
 
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+function healthText(h: HealthNote, lang: ReportLanguage): string {
+  const ru = lang === 'ru';
+  switch (h.kind) {
+    case 'poll-failed': {
+      const why = h.reason ? ` (${brief(h.reason, 120)})` : '';
+      return ru
+        ? `${h.source}: последний опрос завершился ошибкой${why}`
+        : `${h.source}: соңғы сұрау қатемен аяқталды${why}`;
+    }
+    case 'auth-expired':
+      return ru
+        ? `${h.source}: срок действия учётных данных истёк`
+        : `${h.source}: тіркелгі деректерінің мерзімі өтті`;
+    case 'auth-expiring':
+      return ru
+        ? `${h.source}: учётные данные перестанут действовать через ${h.days} дн.`
+        : `${h.source}: тіркелгі деректері ${h.days} күннен кейін жарамсыз болады`;
+    case 'no-recent-poll':
+      return ru
+        ? `${h.source}: ни одного успешного опроса за последние 24 часа`
+        : `${h.source}: соңғы 24 сағатта бірде-бір сәтті сұрау болмады`;
+    case 'no-chairman-email':
+      return ru
+        ? 'CHAIRMAN_EMAIL не задан: отчёты Председателю остаются в очереди исходящих'
+        : 'CHAIRMAN_EMAIL берілмеген: Төрағаға арналған есептер шығыс хаттар кезегінде қалады';
+  }
 }
+
+function sourceLine(s: OmbudsmanDigestData['healthSources'][number], lang: ReportLanguage): string {
+  const ru = lang === 'ru';
+  const last = s.lastSuccessAt ?? (ru ? 'не было' : 'болмаған');
+  const line = ru
+    ? `${s.source}: последний успешный опрос ${last}`
+    : `${s.source}: соңғы сәтті сұрау ${last}`;
+  if (!s.authExpiresAt) return line;
+  return ru
+    ? `${line}, учётные данные действительны до ${s.authExpiresAt}`
+    : `${line}, тіркелгі деректері ${s.authExpiresAt} дейін жарамды`;
+}
+
+const MAIL_KINDS: Record<string, Bilingual> = {
+  acknowledgement: { ru: 'подтверждение получения', kk: 'қабылданғаны туралы хабарлама' },
+  redirect: { ru: 'разъяснение, куда обратиться', kk: 'қайда жүгіну туралы түсіндірме' },
+  extension: { ru: 'продление срока', kk: 'мерзімді ұзарту' },
+};
 
 interface Item {
   title: string;
@@ -95,36 +149,56 @@ interface Item {
   commands: string[];
 }
 
-function entryItem(e: DigestEntry): Item {
+function entryItem(e: DigestEntry, lang: ReportLanguage): Item {
+  const ru = lang === 'ru';
+  const scope =
+    valueLabel('scope', e.scope, lang) +
+    (e.category ? ` — ${valueLabel('category', e.category, lang)}` : '');
   const facts = [
-    `received ${e.receivedAt}`,
-    e.channel === 'email' ? 'e-mail' : e.channel,
-    `scope ${e.scope}${e.category ? ` (${e.category})` : ''}`,
-    `due ${e.dueDate}`,
+    `${ru ? 'поступило' : 'түсті'} ${e.receivedAt}`,
+    valueLabel('channel', e.channel, lang),
+    scope,
+    `${ru ? 'срок' : 'мерзімі'} ${e.dueDate}`,
   ];
-  if (e.site) facts.push(`site ${e.site}`);
-  if (e.backlog) facts.push('backlog, not answered automatically');
+  if (e.site) facts.push(`${ru ? 'объект' : 'нысан'}: ${valueLabel('site', e.site, lang)}`);
+  if (e.backlog) {
+    facts.push(
+      ru
+        ? 'из накопившейся почты, автоматически не отвечено'
+        : 'жинақталған поштадан, автоматты түрде жауап берілмеген',
+    );
+  }
   const lines = [facts.join(', ')];
-  if (e.evidence.length) lines.push(`triage evidence: ${brief(e.evidence.join('; '), 160)}`);
+  if (e.evidence.length) {
+    lines.push(
+      `${ru ? 'основания сортировки' : 'сұрыптау негіздері'}: ${brief(e.evidence.join('; '), 160)}`,
+    );
+  }
   lines.push(`«${brief(e.content)}»`);
   const commands = [`senim case show ${e.number}`];
   if (e.scope === 'pending') commands.push(`senim triage ${e.number} --in CATEGORY`);
-  return { title: `No. ${e.number}`, lines, commands };
+  return { title: `№ ${e.number}`, lines, commands };
 }
 
-function heldItem(h: DigestHeld): Item {
+function heldItem(h: DigestHeld, lang: ReportLanguage): Item {
+  const ru = lang === 'ru';
   return {
-    title: `Held message ${h.id}`,
-    lines: [`received ${h.receivedAt}, ${h.kind}: ${brief(h.reason, 120)}`],
+    title: ru ? `Задержанное письмо ${h.id}` : `Ұсталған хат ${h.id}`,
+    lines: [`${ru ? 'получено' : 'алынды'} ${h.receivedAt}, ${h.kind}: ${brief(h.reason, 120)}`],
     commands: ['senim held list', `senim held release ${h.id}`],
   };
 }
 
-function failedItem(f: DigestFailedMail): Item {
+function failedItem(f: DigestFailedMail, lang: ReportLanguage): Item {
+  const ru = lang === 'ru';
+  const kind = MAIL_KINDS[f.kind]?.[lang] ?? f.kind;
+  const error = f.lastError ? `: ${brief(f.lastError, 120)}` : '';
   return {
-    title: `Outgoing mail ${f.id} (${f.kind})`,
+    title: ru ? `Исходящее письмо ${f.id} (${kind})` : `Шығыс хат ${f.id} (${kind})`,
     lines: [
-      `queued ${f.createdAt}, ${f.attempts} attempt(s)${f.lastError ? `: ${brief(f.lastError, 120)}` : ''}`,
+      ru
+        ? `в очереди с ${f.createdAt}, попыток: ${f.attempts}${error}`
+        : `кезекке қойылды ${f.createdAt}, әрекеттер саны: ${f.attempts}${error}`,
     ],
     commands: f.entryNumber ? [`senim case show ${f.entryNumber}`] : [],
   };
@@ -134,59 +208,121 @@ interface Block {
   title: string;
   items: Item[];
   total: number;
-  empty: string;
 }
 
-function blocks(d: OmbudsmanDigestData): Block[] {
-  const of = <T>(title: string, s: Section<T>, map: (t: T) => Item, empty = 'none'): Block => ({
+function blocks(d: OmbudsmanDigestData, lang: ReportLanguage): Block[] {
+  const ru = lang === 'ru';
+  const of = <T>(
+    title: string,
+    s: Section<T>,
+    map: (t: T, lang: ReportLanguage) => Item,
+  ): Block => ({
     title,
-    items: s.items.map(map),
+    items: s.items.map((t) => map(t, lang)),
     total: s.total,
-    empty,
   });
   return [
-    of(`New appeals since No. ${d.since}`, d.newAppeals, entryItem),
-    of('Awaiting your triage decision (rules 4.10)', d.pending, entryItem),
-    of(`Due by ${d.dueSoonUntil} (within 3 working days)`, d.dueSoon, entryItem),
-    of('Overdue (rules 4.11)', d.overdue, entryItem),
-    of('Held as spam-flagged', d.held, heldItem),
-    of('Outgoing mail that failed', d.failedMail, failedItem),
-    of('Registered from the backlog, not answered automatically', d.backlogUnanswered, entryItem),
+    of(
+      ru
+        ? `Новые обращения после № ${d.since}`
+        : `Жаңа өтініштер (алдыңғы жиынтықтағы соңғы нөмір: № ${d.since})`,
+      d.newAppeals,
+      entryItem,
+    ),
+    of(
+      ru
+        ? 'Ждут вашего решения о компетенции (п. 4.10 Правил)'
+        : 'Құзыреті туралы шешіміңізді күтуде (Қағидалардың 4.10-тармағы)',
+      d.pending,
+      entryItem,
+    ),
+    of(
+      ru
+        ? `Срок истекает до ${d.dueSoonUntil} (в ближайшие 3 рабочих дня)`
+        : `Мерзімі жақын: соңғы күн ${d.dueSoonUntil} (алдағы 3 жұмыс күні)`,
+      d.dueSoon,
+      entryItem,
+    ),
+    of(
+      ru ? 'Просрочено (п. 4.11 Правил)' : 'Мерзімі өткен (Қағидалардың 4.11-тармағы)',
+      d.overdue,
+      entryItem,
+    ),
+    of(ru ? 'Задержано как спам' : 'Спам ретінде ұсталған', d.held, heldItem),
+    of(
+      ru ? 'Исходящие письма, которые не удалось отправить' : 'Жіберілмей қалған шығыс хаттар',
+      d.failedMail,
+      failedItem,
+    ),
+    of(
+      ru
+        ? 'Зарегистрированы из накопившейся почты, автоматический ответ не отправлялся'
+        : 'Жинақталған поштадан тіркелген, автоматты жауап жіберілмеген',
+      d.backlogUnanswered,
+      entryItem,
+    ),
   ];
 }
 
-export function summaryLine(d: OmbudsmanDigestData): string {
+export function summaryLine(d: OmbudsmanDigestData, lang: ReportLanguage): string {
+  const ru = lang === 'ru';
   return [
-    `${d.newAppeals.total} new`,
-    `${d.pending.total} to triage`,
-    `${d.dueSoon.total} due soon`,
-    `${d.overdue.total} overdue`,
-    `${d.held.total} held`,
-    `${d.failedMail.total} failed mail`,
+    `${ru ? 'новых' : 'жаңа'}: ${d.newAppeals.total}`,
+    `${ru ? 'ждут решения' : 'шешім күтуде'}: ${d.pending.total}`,
+    `${ru ? 'срок истекает' : 'мерзімі жақын'}: ${d.dueSoon.total}`,
+    `${ru ? 'просрочено' : 'мерзімі өткен'}: ${d.overdue.total}`,
+    `${ru ? 'задержано' : 'ұсталған'}: ${d.held.total}`,
+    `${ru ? 'не отправлено писем' : 'жіберілмеген хат'}: ${d.failedMail.total}`,
   ].join(', ');
 }
 
+function heading(d: OmbudsmanDigestData, lang: ReportLanguage): string {
+  return lang === 'ru'
+    ? `Сводка Senim за ${formatDate(d.date, 'ru')}`
+    : `Senim жиынтығы: ${formatDate(d.date, 'kk')}`;
+}
+
+const MORE: Bilingual<(n: number) => string> = {
+  ru: (n) => `… и ещё ${n}`,
+  kk: (n) => `… тағы ${n}`,
+};
+
+const INTAKE: Bilingual = { ru: 'Приём почты', kk: 'Пошта қабылдау' };
+const NO_SOURCE: Bilingual = {
+  ru: 'почтовый ящик ещё ни разу не опрашивался',
+  kk: 'пошта жәшігі әлі бірде-бір рет сұралмаған',
+};
+const BUILT: Bilingual<(at: string) => string> = {
+  ru: (at) => `составлена ${at}`,
+  kk: (at) => `${at} жасалды`,
+};
+
+/**
+ * The subject keeps to the appeals (new, to decide, due soon, overdue) so that both languages fit
+ * in one header line (headerSafe caps it at 200 characters); the body has every count.
+ */
 export function renderOmbudsmanDigest(d: OmbudsmanDigestData): RenderedReport {
-  const subject = `Senim digest ${d.date}: ${summaryLine(d)}`;
-  return { subject, text: renderText(d), html: renderHtml(d) };
+  const n = [d.newAppeals.total, d.pending.total, d.dueSoon.total, d.overdue.total];
+  const subject =
+    `Сводка Senim за ${formatDate(d.date, 'ru')}: новых ${n[0]}, к решению ${n[1]}, срок скоро ${n[2]}, просрочено ${n[3]}` +
+    ` / Senim жиынтығы, ${formatDate(d.date, 'kk')}: жаңа ${n[0]}, шешімге ${n[1]}, мерзімі жақын ${n[2]}, мерзімі өткен ${n[3]}`;
+  return bilingualMail(subject, (lang) => ({
+    text: renderText(d, lang),
+    html: renderHtml(d, lang),
+  }));
 }
 
-function headLine(d: OmbudsmanDigestData): string {
-  return `Journal head: No. ${d.head.number}, sha256 ${d.head.hash} (check with: senim journal verify)`;
-}
-
-function renderText(d: OmbudsmanDigestData): string {
-  const out: string[] = [`Senim digest for ${d.date} (built ${d.builtAt})`, summaryLine(d), ''];
-  out.push('Mail intake');
-  for (const s of d.healthSources) {
-    out.push(
-      `  ${s.source}: last successful poll ${s.lastSuccessAt ?? 'never'}` +
-        (s.authExpiresAt ? `, credentials valid until ${s.authExpiresAt}` : ''),
-    );
-  }
-  if (d.healthSources.length === 0) out.push('  no mail source has polled yet');
-  for (const p of d.health) out.push(`  ! ${p}`);
-  for (const b of blocks(d)) {
+function renderText(d: OmbudsmanDigestData, lang: ReportLanguage): string {
+  const out: string[] = [
+    `${heading(d, lang)} (${BUILT[lang](d.builtAt)})`,
+    summaryLine(d, lang),
+    '',
+    INTAKE[lang],
+  ];
+  for (const s of d.healthSources) out.push(`  ${sourceLine(s, lang)}`);
+  if (d.healthSources.length === 0) out.push(`  ${NO_SOURCE[lang]}`);
+  for (const h of d.health) out.push(`  ! ${healthText(h, lang)}`);
+  for (const b of blocks(d, lang)) {
     out.push('', `${b.title}: ${b.total}`);
     if (b.total === 0) continue;
     for (const item of b.items) {
@@ -194,34 +330,28 @@ function renderText(d: OmbudsmanDigestData): string {
       for (const l of item.lines) out.push(`    ${l}`);
       for (const c of item.commands) out.push(`    $ ${c}`);
     }
-    if (b.total > b.items.length) out.push(`  … and ${b.total - b.items.length} more`);
+    if (b.total > b.items.length) out.push(`  ${MORE[lang](b.total - b.items.length)}`);
   }
-  out.push('', headLine(d), '');
+  out.push('', journalHeadLine(d.head, lang));
   return out.join('\n');
 }
 
 const MUTED = 'color:#555;font-size:12px';
 const CODE = 'font-family:Consolas,Menlo,monospace;background:#f3f3f3;padding:1px 4px';
 
-function renderHtml(d: OmbudsmanDigestData): string {
+function renderHtml(d: OmbudsmanDigestData, lang: ReportLanguage): string {
   const parts: string[] = [
-    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Senim digest</title></head>',
-    '<body style="font-family:Arial,Helvetica,sans-serif;color:#222;font-size:14px">',
-    `<h2>Senim digest for ${escapeHtml(d.date)}</h2>`,
-    `<p><b>${escapeHtml(summaryLine(d))}</b><br><span style="${MUTED}">built ${escapeHtml(d.builtAt)}</span></p>`,
-    '<h3>Mail intake</h3><ul>',
+    `<h2 style="font-size:18px">${escapeHtml(heading(d, lang))}</h2>`,
+    `<p><b>${escapeHtml(summaryLine(d, lang))}</b><br><span style="${MUTED}">${escapeHtml(BUILT[lang](d.builtAt))}</span></p>`,
+    `<h3>${escapeHtml(INTAKE[lang])}</h3><ul>`,
   ];
-  for (const s of d.healthSources) {
-    parts.push(
-      `<li>${escapeHtml(s.source)}: last successful poll ${escapeHtml(s.lastSuccessAt ?? 'never')}` +
-        (s.authExpiresAt ? `, credentials valid until ${escapeHtml(s.authExpiresAt)}` : '') +
-        '</li>',
-    );
+  for (const s of d.healthSources) parts.push(`<li>${escapeHtml(sourceLine(s, lang))}</li>`);
+  if (d.healthSources.length === 0) parts.push(`<li>${escapeHtml(NO_SOURCE[lang])}</li>`);
+  for (const h of d.health) {
+    parts.push(`<li style="color:#b00020"><b>${escapeHtml(healthText(h, lang))}</b></li>`);
   }
-  if (d.healthSources.length === 0) parts.push('<li>no mail source has polled yet</li>');
-  for (const p of d.health) parts.push(`<li style="color:#b00020"><b>${escapeHtml(p)}</b></li>`);
   parts.push('</ul>');
-  for (const b of blocks(d)) {
+  for (const b of blocks(d, lang)) {
     parts.push(`<h3>${escapeHtml(b.title)}: ${b.total}</h3>`);
     if (b.total === 0) continue;
     parts.push('<ul>');
@@ -236,9 +366,11 @@ function renderHtml(d: OmbudsmanDigestData): string {
           '</li>',
       );
     }
-    if (b.total > b.items.length) parts.push(`<li>… and ${b.total - b.items.length} more</li>`);
+    if (b.total > b.items.length) {
+      parts.push(`<li>${escapeHtml(MORE[lang](b.total - b.items.length))}</li>`);
+    }
     parts.push('</ul>');
   }
-  parts.push(`<p style="${MUTED}">${escapeHtml(headLine(d))}</p></body></html>`);
+  parts.push(`<p style="${MUTED}">${escapeHtml(journalHeadLine(d.head, lang))}</p>`);
   return parts.join('\n');
 }

@@ -13,9 +13,8 @@ import type { Config } from '../config.js';
 import type { Db, Queryable, Tx } from '../db/database.js';
 import { reports } from '../db/schema.js';
 import type { Vault } from '../db/vault.js';
-import { healthProblems, readHealth, readOutboxCounts } from '../ingest/health.repository.js';
+import { AUTH_WARNING_DAYS, readHealth, type SourceHealth } from '../ingest/health.repository.js';
 import {
-  monthLabel,
   monthRange,
   parseMonth,
   renderChairmanReport,
@@ -28,6 +27,7 @@ import {
   renderOmbudsmanDigest,
   SECTION_CAP,
   type DigestEntry,
+  type HealthNote,
   type OmbudsmanDigestData,
 } from './ombudsman-digest.js';
 import { digestLists, heldMessages, type DigestEntryRow } from './ombudsman-digest.repository.js';
@@ -113,10 +113,7 @@ async function chairmanStats(
   return {
     kind: what.kind,
     period: what.kind === 'monthly' ? what.month : `interim:${what.after + 1}`,
-    periodLabel:
-      what.kind === 'monthly'
-        ? monthLabel(what.month)
-        : `appeals registered after No. ${what.after} (up to No. ${head.number})`,
+    numbers: what.kind === 'monthly' ? null : { from: what.after + 1, to: head.number },
     builtAt: localStamp(now, tz),
     timeZone: tz,
     head,
@@ -152,6 +149,34 @@ function toDigestEntry(e: DigestEntryRow, tz: string): DigestEntry {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * What the digest asks the Ombudsman to act on, as codes the digest words in Russian and Kazakh.
+ * The checks are those of healthProblems (`senim status`, English); failed outgoing mail has a
+ * section of its own.
+ */
+function healthNotes(
+  sources: SourceHealth[],
+  now: Date,
+  chairmanEmail: string | null,
+): HealthNote[] {
+  const notes: HealthNote[] = [];
+  for (const { source, lastSuccessAt, lastErrorAt, lastError, authExpiresAt } of sources) {
+    if (lastErrorAt && (!lastSuccessAt || lastErrorAt > lastSuccessAt)) {
+      notes.push({ kind: 'poll-failed', source, reason: lastError });
+    }
+    const daysLeft = authExpiresAt ? (authExpiresAt.getTime() - now.getTime()) / DAY_MS : null;
+    if (daysLeft !== null && daysLeft <= 0) notes.push({ kind: 'auth-expired', source });
+    else if (daysLeft !== null && daysLeft <= AUTH_WARNING_DAYS) {
+      notes.push({ kind: 'auth-expiring', source, days: Math.ceil(daysLeft) });
+    }
+    if (!lastSuccessAt || now.getTime() - lastSuccessAt.getTime() > DAY_MS) {
+      notes.push({ kind: 'no-recent-poll', source });
+    }
+  }
+  if (!chairmanEmail) notes.push({ kind: 'no-chairman-email' });
+  return notes;
+}
+
 /** The Ombudsman's digest as it would be sent now (nothing is recorded). */
 export async function buildOmbudsmanDigest(
   q: Queryable,
@@ -168,17 +193,7 @@ export async function buildOmbudsmanDigest(
   const held = await heldMessages(q);
   const failed = (await listFailed(q)).filter((m) => m.status === 'failed');
   const sources = await readHealth(q);
-  const health = healthProblems(sources, await readOutboxCounts(q), now).filter(
-    (p) => !p.startsWith('outbox:'),
-  );
-  for (const s of sources) {
-    if (!s.lastSuccessAt || now.getTime() - s.lastSuccessAt.getTime() > DAY_MS) {
-      health.push(`${s.source}: no successful poll in the last 24 hours`);
-    }
-  }
-  if (!deps.config.chairmanEmail) {
-    health.push("CHAIRMAN_EMAIL is not set: the Chairman's reports stay in the outbox");
-  }
+  const health = healthNotes(sources, now, deps.config.chairmanEmail);
   const section = <T, U>(s: { items: T[]; total: number }, map: (t: T) => U) => ({
     items: s.items.map(map),
     total: s.total,
