@@ -21,12 +21,13 @@ export interface App {
 
 export async function openApp(
   config: Config,
-  options: { log?: Logger; now?: () => Date } = {},
+  /** owner: the daemon, which must own an embedded data directory rather than reach it through another. */
+  options: { log?: Logger; now?: () => Date; owner?: boolean } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   if (config.database.kind === 'pglite')
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, { owner: options.owner });
   try {
     await database.migrate();
     const vault = new Vault(loadMasterKey(config.encryptionKey, config.dataDir));

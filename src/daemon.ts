@@ -27,9 +27,27 @@ export async function startDaemon(
   config: Config,
   options: { now?: () => Date } = {},
 ): Promise<Daemon> {
-  const app = await openApp(config, { now: options.now });
+  const app = await openApp(config, { now: options.now, owner: true });
   const log = app.log;
   const started: Stoppable[] = [{ name: 'database', stop: () => app.close() }];
+
+  // --- The embedded database (design): serve it to the commands run beside the daemon, on a Unix
+  // socket in the data directory, so they need not stop it. Stopped before the database closes.
+  if (app.database.serveSocket) {
+    try {
+      const socket = await app.database.serveSocket();
+      if (socket) {
+        started.push({ name: 'database socket', stop: () => socket.stop() });
+        log.info({ socket: socket.path }, 'embedded database served to local commands');
+      } else {
+        log.warn('data directory path too long for a socket: commands need the daemon stopped');
+      }
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+  }
+  // --- end of the embedded database
 
   const stopAll = async () => {
     const deadline = new Promise<'timeout'>((resolve) =>

@@ -2,19 +2,28 @@
  * The one place that opens a database: postgres.js when DATABASE_URL is set, embedded PGlite
  * otherwise. Everything else receives a `Database` and never opens connections of its own.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { SenimError } from '../errors.js';
-import { acquireDataDirLock } from './data-dir-lock.js';
+import {
+  acquireDataDirLock,
+  busyError,
+  tryAcquireDataDirLock,
+  tryNamedLock,
+  type DataDirLock,
+  type DataDirOwner,
+} from './data-dir-lock.js';
+import { MAX_SOCKET_PATH, SOCKET_FILE, servePglite, type SocketServer } from './pglite-socket.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -32,6 +41,12 @@ export interface Database {
    * Returns a release function, or null when another process holds it.
    */
   tryLock(name: string): Promise<(() => Promise<void>) | null>;
+  /**
+   * Embedded database opened from a data directory only: serves it to the Senim commands run
+   * beside this process, on a Unix socket in that directory (pglite-socket.ts). Null when the
+   * directory's path is too long for a socket.
+   */
+  serveSocket?(): Promise<SocketServer | null>;
   close(): Promise<void>;
 }
 
@@ -105,15 +120,28 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   };
 }
 
-/** Embedded PGlite. `dataDir` null → in memory (tests). One process per data directory. */
+/**
+ * Embedded PGlite, owned by this process. `dataDir` null → in memory (tests). One process per data
+ * directory: a second one is refused (the daemon and tools that need the directory to themselves).
+ */
 export async function openPglite(dataDir: string | null): Promise<Database> {
   if (!dataDir) return pgliteDatabase(await PGlite.create(), null);
+  prepareDataDir(dataDir);
+  return openOwnedPglite(dataDir, acquireDataDirLock(dataDir));
+}
+
+function prepareDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const releaseDir = acquireDataDirLock(dataDir);
+  // Owner-only: it holds the database, the key file and the socket other commands connect to.
+  chmodSync(dataDir, 0o700);
+}
+
+async function openOwnedPglite(dataDir: string, lock: DataDirLock): Promise<Database> {
   try {
-    return pgliteDatabase(await PGlite.create(path.join(dataDir, 'pglite')), releaseDir);
+    const client = await PGlite.create(path.join(dataDir, 'pglite'));
+    return embeddedDatabase(client, { lock, dataDir });
   } catch (error) {
-    releaseDir();
+    lock.release();
     throw new SenimError(
       'db-open',
       `Cannot open the embedded database in ${dataDir}`,
@@ -127,16 +155,28 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
 
 /** Wraps an open PGlite (tests clone a migrated template with `PGlite.clone()`). */
 export function pgliteDatabase(client: PGlite, releaseDir: (() => void) | null): Database {
+  const lock = releaseDir && { release: releaseDir, advertise: () => {} };
+  return embeddedDatabase(client, { lock, dataDir: null });
+}
+
+function embeddedDatabase(
+  client: PGlite,
+  owned: { lock: DataDirLock | null; dataDir: string | null },
+): Database {
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   const held = new Set<string>();
+  let server: SocketServer | null = null;
+  const { lock, dataDir } = owned;
   return {
     kind: 'pglite',
     db,
     async migrate() {
       await migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
     },
-    // PGlite serves one process: locks only have to exclude this process's own tasks.
     tryLock(name) {
+      // With a data directory, commands served through the socket take the same locks: files.
+      if (dataDir) return Promise.resolve(fileLock(dataDir, name));
+      // In memory, only this process's own tasks are to be excluded.
       if (held.has(name)) return Promise.resolve(null);
       held.add(name);
       return Promise.resolve(() => {
@@ -144,18 +184,117 @@ export function pgliteDatabase(client: PGlite, releaseDir: (() => void) | null):
         return Promise.resolve();
       });
     },
+    ...(dataDir && lock
+      ? {
+          async serveSocket() {
+            const socketPath = path.resolve(dataDir, SOCKET_FILE);
+            if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) return null;
+            server ??= await servePglite(client, socketPath);
+            lock.advertise(socketPath);
+            return server;
+          },
+        }
+      : {}),
     async close() {
+      await server?.stop();
       await client.close();
-      releaseDir?.();
+      lock?.release();
     },
   };
 }
 
-export function openDatabase(config: {
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite' };
-  dataDir: string;
-}): Promise<Database> {
-  return config.database.kind === 'postgres'
-    ? openPostgres(config.database.url)
-    : openPglite(config.dataDir);
+function fileLock(dataDir: string, name: string): (() => Promise<void>) | null {
+  const release = tryNamedLock(dataDir, name);
+  return (
+    release &&
+    (() => {
+      release();
+      return Promise.resolve();
+    })
+  );
+}
+
+/**
+ * A command run while the daemon owns the data directory: the daemon's database through its Unix
+ * socket. postgres.js semantics, except that all clients share the daemon's one backend:
+ * migrations are the daemon's (refused here when the code is newer than its schema), named locks
+ * are the data directory's lock files, and statements are not prepared (a named statement would
+ * outlive the client's turn on the shared backend).
+ */
+async function openThroughSocket(
+  dataDir: string,
+  owner: DataDirOwner & { socket: string },
+): Promise<Database> {
+  const client = postgres({
+    path: owner.socket,
+    database: 'postgres',
+    username: 'postgres',
+    prepare: false,
+    max: 4,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: 'senim' },
+  });
+  try {
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 1 });
+    throw new SenimError(
+      'data-dir-socket',
+      `The embedded database in ${dataDir} is owned by Senim process ${owner.pid}, but it does not ` +
+        `answer on its socket ${owner.socket}. If that process is stuck, stop it (kill ${owner.pid}); ` +
+        'the next command or daemon start then opens the directory itself.',
+      'operational',
+      { cause: error },
+    );
+  }
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async migrate() {
+      const last = await rows<{ created_at: string }>(
+        db,
+        sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`,
+      ).catch(() => []);
+      const applied = Number(last[0]?.created_at ?? 0);
+      const pending = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).some(
+        (m) => m.folderMillis > applied,
+      );
+      if (pending) {
+        throw new SenimError(
+          'db-schema-behind',
+          `The running daemon (pid ${owner.pid}) has an older database schema than this command; ` +
+            'restart the daemon (it migrates at start), then run the command again.',
+        );
+      }
+    },
+    tryLock: (name) => Promise.resolve(fileLock(dataDir, name)),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * The configured database. Embedded: this process takes the data directory, or — when the
+ * daemon owns it and serves it on its socket — reaches it through the daemon; `owner` (the
+ * daemon) insists on taking it.
+ */
+export function openDatabase(
+  config: {
+    database: { kind: 'postgres'; url: string } | { kind: 'pglite' };
+    dataDir: string;
+  },
+  options: { owner?: boolean } = {},
+): Promise<Database> {
+  if (config.database.kind === 'postgres') return openPostgres(config.database.url);
+  if (options.owner) return openPglite(config.dataDir);
+  return openEmbedded(config.dataDir);
+}
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  prepareDataDir(dataDir);
+  const taken = tryAcquireDataDirLock(dataDir);
+  if ('release' in taken) return openOwnedPglite(dataDir, taken);
+  if (!taken.socket) throw busyError(dataDir, taken);
+  return openThroughSocket(dataDir, { ...taken, socket: taken.socket });
 }
