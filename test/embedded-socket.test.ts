@@ -1,5 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +47,13 @@ const registration = (app: Daemon['app']) => ({
   now: app.now,
 });
 
+/** The pids in the data directory's named lock files (leadership: scheduler, mailbox). */
+function lockHolders(dataDir: string): number[] {
+  const dir = path.join(dataDir, 'locks');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).map((f) => Number(readFileSync(path.join(dir, f), 'utf8').trim()));
+}
+
 const advertisesSocket = (dataDir: string) => () =>
   existsSync(path.join(dataDir, 'senim.lock')) &&
   readFileSync(path.join(dataDir, 'senim.lock'), 'utf8').includes('senim.sock');
@@ -69,6 +83,7 @@ describe('the embedded database shared by the daemon with the commands run besid
 
     const phone = await senim('phone', '--content', 'Мастер требует деньги за подключение');
     expect(numbersOf(phone)).toEqual([1]);
+    await waitFor(() => lockHolders(dataDir).includes(child!.pid!), 'the scheduler lock');
   });
 
   it('after the daemon is killed with -9, the next command opens the directory itself, and the next daemon replaces the stale socket', async () => {
@@ -83,8 +98,13 @@ describe('the embedded database shared by the daemon with the commands run besid
     expect(verify.stdout).toContain('Journal intact: 1 entries');
     expect(existsSync(path.join(dataDir, 'senim.sock'))).toBe(true); // left by the killed daemon
 
+    // The killed daemon led the schedules: its lock file is left, and the next daemon takes it over.
+    expect(lockHolders(dataDir)).toContain(pid);
     daemon = await startDaemon(parseConfig(env));
     expect(advertisesSocket(dataDir)()).toBe(true);
+    await waitFor(() => lockHolders(dataDir).includes(process.pid), 'the scheduler lock');
+    expect(lockHolders(dataDir)).not.toContain(pid);
+    expect(await daemon.app.database.tryLock('scheduler')).toBeNull();
   });
 
   it('commands see each other’s writes and the daemon’s: phone, triage, case show, journal export', async () => {

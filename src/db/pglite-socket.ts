@@ -232,14 +232,19 @@ export async function servePglite(db: PGlite, socketPath: string): Promise<Socke
   });
   // The directory is 0700 already; the socket itself is made owner-only too.
   chmodSync(socketPath, 0o600);
+  let stopped: Promise<void> | null = null;
   return {
     path: socketPath,
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets.values()) socket.destroy();
-      queue.abandonAll();
-      await closed;
-      rmSync(socketPath, { force: true });
+    stop() {
+      // Once: the daemon stops the socket, and closing the database stops it again.
+      stopped ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const socket of sockets.values()) socket.destroy();
+        queue.abandonAll();
+        await closed;
+        rmSync(socketPath, { force: true });
+      })();
+      return stopped;
     },
   };
 }
