@@ -132,8 +132,17 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
 
 function prepareDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // Owner-only: it holds the database, the key file and the socket other commands connect to.
-  chmodSync(dataDir, 0o700);
+  try {
+    // Owner-only: it holds the database, the key file and the socket other commands connect to.
+    chmodSync(dataDir, 0o700);
+  } catch (error) {
+    throw new SenimError(
+      'data-dir-mode',
+      `Cannot make ${dataDir} owner-only (mode 0700): run Senim as the directory's owner`,
+      'operational',
+      { cause: error },
+    );
+  }
 }
 
 async function openOwnedPglite(dataDir: string, lock: DataDirLock): Promise<Database> {
