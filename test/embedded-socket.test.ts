@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -68,6 +69,7 @@ describe('the embedded database shared by the daemon with the commands run besid
   afterAll(async () => {
     child?.kill('SIGKILL');
     await daemon?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('serves `senim start`’s database on an owner-only Unix socket, and a command registers through it', async () => {
@@ -183,5 +185,6 @@ describe('the embedded database shared by the daemon with the commands run besid
     expect(silent.code).toBe(1);
     expect(silent.stderr).toContain('does not answer on its socket');
     expect(silent.stderr).toContain(`kill ${process.pid}`);
+    for (const dir of [quiet, stale]) rmSync(dir, { recursive: true, force: true });
   });
 });
