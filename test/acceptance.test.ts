@@ -47,17 +47,6 @@ const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.eml'))
   .sort();
 
-/**
- * Gaps found by this corpus in code owned elsewhere, each named with its cause. The test for such
- * a file is expected to fail; when the cause is fixed, it passes and vitest says so: remove it here.
- */
-const KNOWN_GAPS: Record<string, string> = {
-  // intake.usecases.ts findFollowUp calls findFollowUpNumber(parsed.subject) without the text, so a
-  // reply whose subject was changed is attached only through In-Reply-To, never by the quoted
-  // acknowledgement ("registered in the journal of appeals under No. 5")
-  '17-reply-en-number-in-quote-only.eml': 'follow-up number in the quoted acknowledgement only',
-};
-
 /** Names, addresses and text compared without case, punctuation or spacing. */
 function norm(s: string | null | undefined): string {
   return (s ?? '')
@@ -159,8 +148,7 @@ describe('acceptance: real-world mail through intake, journal and answers', () =
       expect(sent).toHaveLength(1);
       expect(sent[0]!.subject.split(' / ')).toContain(ACK_SUBJECT[r.language](got.entryNumber));
     };
-    if (KNOWN_GAPS[file] !== undefined) expect(check).toThrow();
-    else check();
+    check();
   });
 
   it('answers no automatic mail, no list, no spam (design: never a mail loop, never backscatter)', () => {
@@ -189,7 +177,6 @@ describe('acceptance: real-world mail through intake, journal and answers', () =
 
   it('registers exactly one entry per appeal', () => {
     const registered = files.filter((f) => expected[f]!.outcome === 'registered').length;
-    const gaps = Object.keys(KNOWN_GAPS).filter((f) => outcomes.get(f)?.kind === 'registered');
-    expect(records.size).toBe(registered + gaps.length);
+    expect(records.size).toBe(registered);
   });
 });

@@ -595,7 +595,7 @@ async function findFollowUp(
     const entry = await findEntry(tx, byReply);
     if (entry) return { entry, reason: INTAKE_REASON.followUpReply };
   }
-  const number = findFollowUpNumber(parsed.subject);
+  const number = findFollowUpNumber(parsed.subject, parsed.text);
   if (number !== null && number <= 2_147_483_647) {
     // a number that names no entry is not a follow-up: the mail is a new appeal
     const entry = await findEntry(tx, number);
