@@ -154,15 +154,13 @@ describe.each(engines)('the journal on $name', (engine) => {
         t.database.db,
         sql`select hash from entries where number = 5`,
       );
-      await t.database.db
-        .insert(reports)
-        .values({
-          kind: 'ombudsman',
-          period: '2026-10-06',
-          createdAt: new Date(),
-          headNumber: 5,
-          headHash: head!.hash,
-        });
+      await t.database.db.insert(reports).values({
+        kind: 'ombudsman',
+        period: '2026-10-06',
+        createdAt: new Date(),
+        headNumber: 5,
+        headHash: head!.hash,
+      });
       await tamper(t, `delete from entries where number = 5`);
       await tamper(
         t,
