@@ -83,7 +83,9 @@ describe('kill -9 during a 500-message ingest', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'senim-crash-'));
-    child = join(ROOT, '.tmp', `ingest-once.child.${process.pid}.mjs`);
+    // two levels below the root, like dist/<folder>/: the code finds templates, config and
+    // migrations at ../../ from its own file
+    child = join(ROOT, '.tmp', 'crash', `ingest-once.child.${process.pid}.mjs`);
     [t, account] = await Promise.all([
       postgresEngine.open(),
       dovecot.addUser(`crash-${randomBytes(4).toString('hex')}`),
