@@ -4,7 +4,7 @@
  * UTF-8, and notes structural problems. Everything else passes through byte for byte, streamed:
  * only the first SAMPLE_BYTES of a text part whose charset is in doubt are held back.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { MimeNode, MessageChunk, SplitterChunk } from '@zone-eu/mailsplit';
@@ -256,4 +256,127 @@ export function salvageText(raw: Buffer, hint: string | null, maxBytes: number):
   }
   const bytes = Buffer.from(kept.join('\n'), 'latin1');
   return iconv.decode(bytes, detectCharset(bytes, hint) ?? 'utf-8');
+}
+
+/** What the repair pass would have learnt from mail it leaves untouched. */
+export interface PlainShape {
+  sawPlainText: boolean;
+}
+
+/** Messages larger than this always take the repair pass (the scan is for ordinary letters). */
+const SHAPE_MAX_BYTES = 1024 * 1024;
+const BOUNDARY_PARAM =
+  /;\s*boundary\s*=\s*(?:"([0-9A-Za-z'()+_,./:=? -]{1,70})"|([0-9A-Za-z'()+_,./:=?-]{1,70}))\s*(?:;|$)/i;
+const CHARSET_PARAM = /;\s*charset\s*=\s*(?:"([A-Za-z0-9_.:-]+)"|([A-Za-z0-9_.:-]+))\s*(?:;|$)/i;
+const NOT_BASE64 = /[^A-Za-z0-9+/=\s]/;
+
+/**
+ * A cheap scan that proves the repair pass (MimeRepair) would change nothing and note nothing, so
+ * mailparser may read the raw bytes directly; null when it cannot prove it (then the repair runs).
+ * Accepted: 7-bit bytes only (no raw 8-bit header or body bytes), encoded words whose charset
+ * needs no renaming, at most MAX_MIME_DEPTH parts, no embedded messages, every part with a
+ * Content-Type, every multipart with a boundary that is used and closed, every inline text part
+ * text/plain or text/html with a known charset that needs no renaming (UTF-8 only as "utf-8":
+ * the caller checks that it decoded without replacement characters), and every base64 body
+ * clean. Anything else, however harmless, takes the repair pass.
+ */
+export function plainShape(raw: Buffer): PlainShape | null {
+  if (raw.length > SHAPE_MAX_BYTES || !isAscii(raw)) return null;
+  const text = raw.toString('latin1');
+  if (normalizeEncodedWordCharsets(text) !== text) return null;
+  const boundaries: string[] = [];
+  const blocks: { headers: string; bodyStart: number }[] = [];
+  const first = headerBlock(text, 0);
+  if (!first) return null;
+  blocks.push(first);
+  const shape: PlainShape = { sawPlainText: false };
+  const bases64: number[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    if (blocks.length > MAX_MIME_DEPTH) return null;
+    const block = blocks[i]!;
+    const contentType = headerOf(block.headers, 'content-type');
+    if (contentType === null) return null;
+    const type = contentType.split(';')[0]!.trim().toLowerCase();
+    const attachment = /^attachment\s*(?:;|$)/i.test(
+      headerOf(block.headers, 'content-disposition') ?? '',
+    );
+    const encoding = (headerOf(block.headers, 'content-transfer-encoding') ?? '')
+      .trim()
+      .toLowerCase();
+    if (encoding === 'base64') bases64.push(i);
+    else if (!['', '7bit', '8bit', 'quoted-printable', 'binary'].includes(encoding)) return null;
+    if (type.startsWith('multipart/')) {
+      const match = BOUNDARY_PARAM.exec(contentType);
+      const boundary = match?.[1] ?? match?.[2];
+      if (!boundary || boundary.endsWith(' ') || encoding === 'base64') return null;
+      const delimiter = `--${boundary}`;
+      const start = text.indexOf(delimiter);
+      if (start < 0 || text.indexOf(`${delimiter}--`, start) < 0) return null;
+      boundaries.push(boundary);
+      // each part starts after a delimiter line of this boundary
+      const line = new RegExp(`^${escapeRegExp(delimiter)}[ \\t]*\\r?$`, 'gm');
+      line.lastIndex = block.bodyStart;
+      for (let m = line.exec(text); m !== null; m = line.exec(text)) {
+        const part = headerBlock(text, m.index + m[0].length + 1);
+        if (!part) return null;
+        blocks.push(part);
+      }
+      continue;
+    }
+    if (type.startsWith('message/')) return null;
+    if (attachment) continue;
+    if (type.startsWith('text/')) {
+      if (type !== 'text/plain' && type !== 'text/html') return null;
+      const match = CHARSET_PARAM.exec(contentType);
+      const declared = match?.[1] ?? match?.[2];
+      if (!declared) return null;
+      const known = normalizeCharset(declared);
+      if (known === null || known === 'rk1048') return null;
+      if (isUtf8Family(known) && charsetKeyOf(declared) !== 'utf8') return null;
+      if (type === 'text/plain') shape.sawPlainText = true;
+    }
+  }
+  if (bases64.length > 0) {
+    // a part's body runs to the next delimiter line of any boundary (or the end)
+    const delimiterLine =
+      boundaries.length === 0
+        ? null
+        : new RegExp(`^--(?:${boundaries.map(escapeRegExp).join('|')})`, 'gm');
+    for (const i of bases64) {
+      const start = blocks[i]!.bodyStart;
+      let end = text.length;
+      if (delimiterLine) {
+        delimiterLine.lastIndex = start;
+        const next = delimiterLine.exec(text);
+        if (next) end = next.index;
+      }
+      if (NOT_BASE64.test(text.slice(start, end))) return null;
+    }
+  }
+  return shape;
+}
+
+/** The header block starting at `from` (unfolded) and where its body starts, or null. */
+function headerBlock(text: string, from: number): { headers: string; bodyStart: number } | null {
+  const blank = /\r?\n\r?\n/g;
+  blank.lastIndex = from;
+  // a part whose header block is empty starts with the blank line itself
+  if (text.startsWith('\r\n', from) || text.startsWith('\n', from)) return null;
+  const match = blank.exec(text);
+  if (!match) return null;
+  return {
+    headers: '\n' + text.slice(from, match.index).replace(/\r?\n[ \t]+/g, ' '),
+    bodyStart: match.index + match[0].length,
+  };
+}
+
+/** The value of the one header `name` in an unfolded block; null when absent or repeated. */
+function headerOf(headers: string, name: string): string | null {
+  const re = new RegExp(`\\n${name}[ \\t]*:([^\\r\\n]*)`, 'gi');
+  const values = [...headers.matchAll(re)];
+  return values.length === 1 ? values[0]![1]! : null;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

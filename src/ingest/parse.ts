@@ -30,6 +30,7 @@ import {
 import {
   MimeRepair,
   declaredCyrillicHint,
+  plainShape,
   salvageText,
   type RepairContext,
 } from './mime-repair.js';
@@ -59,6 +60,8 @@ interface RawParse {
 }
 
 export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
+  const direct = await parseDirect(raw);
+  if (direct) return toParsedMail(direct.parsed, direct.ctx, opts);
   const problems = new Set<string>();
   const ctx: RepairContext = {
     raw,
@@ -84,7 +87,27 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
   return toParsedMail(parsed, ctx, opts);
 }
 
-function runParser(raw: Buffer, ctx: RepairContext, embedded: boolean): Promise<RawParse> {
+/**
+ * Well-formed mail (most of a backlog) skips the repair pass: mailsplit would split it only to
+ * change nothing. plainShape proves that before; after, the text must have decoded as clean UTF-8
+ * (the one thing the repair would check that needs decoding). Otherwise: null, and the full path.
+ */
+async function parseDirect(raw: Buffer): Promise<{ parsed: RawParse; ctx: RepairContext } | null> {
+  const shape = plainShape(raw);
+  if (!shape) return null;
+  let parsed: RawParse;
+  try {
+    parsed = await runParser(raw, null, true);
+  } catch {
+    return null;
+  }
+  if (parsed.text.includes('\uFFFD') || parsed.html.includes('\uFFFD')) return null;
+  const ctx = { raw, hint: null, problems: new Set<string>(), sawPlainText: shape.sawPlainText };
+  return { parsed, ctx };
+}
+
+/** `ctx` null: straight into mailparser, without the repair pass (see parseDirect). */
+function runParser(raw: Buffer, ctx: RepairContext | null, embedded: boolean): Promise<RawParse> {
   return new Promise((resolve, reject) => {
     // the repair splitter must see the same tree as MailParser's own splitter
     const tree = embedded ? { defaultInlineEmbedded: true } : { ignoreEmbedded: true };
@@ -128,15 +151,22 @@ function runParser(raw: Buffer, ctx: RepairContext, embedded: boolean): Promise<
       ended = true;
       finish();
     });
+    const done = (err: Error | null) => {
+      if (err) reject(coerceError(err));
+    };
+    if (ctx === null) {
+      // a plain-shaped message is at most 1 MB and already in memory: one write, no pipeline
+      parser.on('error', done);
+      parser.end(raw);
+      return;
+    }
     pipeline(
       Readable.from(slices(raw, FEED_CHUNK)),
       new mailsplit.Splitter(tree),
       new MimeRepair(ctx),
       new mailsplit.Joiner(),
       parser,
-      (err) => {
-        if (err) reject(coerceError(err));
-      },
+      done,
     );
   });
 }
