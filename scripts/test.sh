@@ -52,5 +52,9 @@ gate typecheck npx tsc --noEmit
 gate lint npx eslint .
 gate format npx prettier --check .
 gate build npm run build
-gate tests npx vitest run "$@"
-printf '\nnpm test passed\n'
+mkdir -p .tmp
+gate tests npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-results.json "$@"
+# The plain closing line CI reads: counts from vitest's own JSON report.
+node -e 'const r = require("./.tmp/vitest-results.json");
+  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);'
+printf 'npm test passed\n'
