@@ -21,8 +21,12 @@ export interface App {
 
 export async function openApp(
   config: Config,
-  /** owner: the daemon, which must own an embedded data directory rather than reach it through another. */
-  options: { log?: Logger; now?: () => Date; owner?: boolean } = {},
+  /**
+   * owner: the daemon, which must own an embedded data directory rather than reach it through another.
+   * requireKey: false for commands that only read (export, verify): with a lost or wrong key the
+   * journal stays readable and verifiable, personal data shows as unavailable.
+   */
+  options: { log?: Logger; now?: () => Date; owner?: boolean; requireKey?: boolean } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   if (config.database.kind === 'pglite')
@@ -31,7 +35,13 @@ export async function openApp(
   try {
     await database.migrate();
     const vault = new Vault(loadMasterKey(config.encryptionKey, config.dataDir));
-    await vault.checkMasterKey(database.db);
+    await vault.checkMasterKey(database.db).catch((error: unknown) => {
+      if (options.requireKey !== false) throw error;
+      log.warn(
+        { reason: 'vault-key' },
+        'wrong encryption key: personal data is shown as unavailable',
+      );
+    });
     return {
       config,
       database,

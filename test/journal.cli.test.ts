@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -113,6 +113,27 @@ describe('a newcomer on embedded defaults (rules 4.14, 4.17)', () => {
     expect(head).toBeDefined();
     expect(html.stdout.trimEnd().endsWith('</html>')).toBe(true);
     expect(html.stdout.slice(html.stdout.lastIndexOf('</table>'))).toContain(head!);
+  });
+});
+
+describe('a journal whose encryption key was lost', () => {
+  it('stays readable and verifiable without personal data, and refuses to register with the wrong key', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'senim-key-'));
+    const env = { SENIM_DATA_DIR: dataDir, SENIM_LOG_LEVEL: 'silent' };
+    const phone = ['phone', '--content', 'Мастер требует деньги', '--name', 'Сапарова Айгерим'];
+    expect((await runCli(phone, env)).code).toBe(0);
+    writeFileSync(path.join(dataDir, 'encryption.key'), Buffer.alloc(32, 9).toString('base64'));
+
+    const verify = await runCli(['journal', 'verify'], env);
+    expect(verify.code).toBe(0);
+    const json = await runCli(['journal', 'export', '--format', 'json'], env);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject([
+      { number: 1, fullName: null, content: 'Мастер требует деньги' },
+    ]);
+    const refused = await runCli(phone, env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not the key this journal was written with/);
   });
 });
 

@@ -148,10 +148,13 @@ export async function* exportRecords(
 ): AsyncGenerator<ExportRecord> {
   let page: EntryRow[] = [];
   const flush = async function* () {
-    await vault.preload(
-      q,
-      page.flatMap((e) => (e.keyId === null ? [] : [e.keyId])),
-    );
+    // A wrong or lost key leaves personal data unavailable, never the journal (rules 4.14).
+    await vault
+      .preload(
+        q,
+        page.flatMap((e) => (e.keyId === null ? [] : [e.keyId])),
+      )
+      .catch(() => undefined);
     const facts = await pageFacts(
       q,
       page.map((e) => e.number),

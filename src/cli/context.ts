@@ -10,11 +10,11 @@ export function loadConfig(): Config {
 
 export async function withApp<T>(
   fn: (app: App) => Promise<T>,
-  options: { quietWarnings?: boolean } = {},
+  options: { quietWarnings?: boolean; requireKey?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig();
   if (!options.quietWarnings) for (const w of config.warnings) info(`warning: ${w}`);
-  const app = await openApp(config);
+  const app = await openApp(config, { requireKey: options.requireKey });
   try {
     return await fn(app);
   } finally {

@@ -21,6 +21,9 @@ async function write(chunk: string): Promise<void> {
     await new Promise((resolve) => process.stdout.once('drain', resolve));
 }
 
+/** Reading the journal needs no key: with a lost one it stays readable and verifiable. */
+const READ_ONLY = { requireKey: false };
+
 export function journalCommands(program: Command): void {
   const journal = program.command('journal').description('the journal of appeals (rules 4.14)');
 
@@ -66,7 +69,7 @@ export function journalCommands(program: Command): void {
           for await (const r of records) await write(bookRow(r, tz));
           await write(bookFooter(head));
         }
-      });
+      }, READ_ONLY);
     });
 
   journal
@@ -85,7 +88,7 @@ export function journalCommands(program: Command): void {
           );
           process.exitCode = 1;
         }
-      });
+      }, READ_ONLY);
     });
 
   program
