@@ -69,17 +69,51 @@ function mayHoldPhone(text: string): boolean {
   return false;
 }
 
+/**
+ * The valid numbers of one line, as the library finds them (positions within the line). The same
+ * lines are read several times per letter (signature, body, address lines, redaction): the last
+ * few hundred lines' answers are kept.
+ */
+function numbersInLine(line: string): readonly PhoneSpan[] {
+  if (!mayHoldPhone(line)) return [];
+  const cached = LINE_CACHE.get(line);
+  if (cached) return cached;
+  const found: PhoneSpan[] = [];
+  for (const match of findNumbers(line, { defaultCountry: DEFAULT_COUNTRY, v2: true })) {
+    if (match.number.isValid())
+      found.push({ phone: match.number.number, start: match.startsAt, end: match.endsAt });
+  }
+  if (line.length > LINE_CACHE_MAX_CHARS) return found;
+  if (LINE_CACHE.size >= LINE_CACHE_SIZE) LINE_CACHE.clear();
+  LINE_CACHE.set(line, found);
+  return found;
+}
+
+const LINE_CACHE_SIZE = 512;
+/** a huge line (a body without line breaks) is not kept alive by the cache */
+const LINE_CACHE_MAX_CHARS = 2_000;
+const LINE_CACHE = new Map<string, readonly PhoneSpan[]>();
+
 /** Like findPhones, with where each number is written (to redact it), repeats included. */
 export function findPhoneSpans(text: string): PhoneSpan[] {
   const spans: PhoneSpan[] = [];
-  // Most lines hold no phone: the library's matcher is costly, a digit count is not.
-  if (!mayHoldPhone(text)) return spans;
-  for (const match of findNumbers(text, { defaultCountry: DEFAULT_COUNTRY, v2: true })) {
-    const before = text.slice(Math.max(0, match.startsAt - 24), match.startsAt);
-    const after = text.slice(match.endsAt, match.endsAt + 12);
-    if (NOT_A_PHONE_BEFORE.test(before) || NOT_A_PHONE_AFTER.test(after)) continue;
-    if (!match.number.isValid()) continue;
-    spans.push({ phone: match.number.number, start: match.startsAt, end: match.endsAt });
+  // The library's matcher is costly and most lines hold no phone: it reads only the lines with
+  // enough digits. The same numbers are found: its candidates never span a line break (no line
+  // break is among its punctuation or extension separators), and a line break before or after a
+  // candidate counts as the text's start or end does.
+  for (let from = 0; from < text.length;) {
+    const newline = text.indexOf('\n', from);
+    const to = newline < 0 ? text.length : newline;
+    const line = text.slice(from, to);
+    for (const match of numbersInLine(line)) {
+      const start = from + match.start;
+      const end = from + match.end;
+      const before = text.slice(Math.max(0, start - 24), start);
+      const after = text.slice(end, end + 12);
+      if (NOT_A_PHONE_BEFORE.test(before) || NOT_A_PHONE_AFTER.test(after)) continue;
+      spans.push({ phone: match.phone, start, end });
+    }
+    from = to + 1;
   }
   return spans;
 }
