@@ -21,7 +21,7 @@ import type { OAuth2Client } from './oauth2.js';
 export const LARGE_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** A batch handed to intake at once: bounded in count and in bytes (memory stays flat). */
 const BATCH_MAX_MESSAGES = 25;
-const BATCH_MAX_BYTES = 8 * 1024 * 1024;
+const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 /** UIDs per metadata FETCH (size, INTERNALDATE) */
 const METADATA_CHUNK = 500;
 /**
@@ -220,16 +220,17 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
       // Three batches overlap: the next one is fetched while this one is prepared (intake
       // parses it ahead) and the previous one commits. Marking waits for each batch's commit;
       // intake commits batches in the order they were handed over. Memory: three batches.
-      type Handed = { raws: RawMessage[]; outcomes: Promise<IntakeOutcome[]> };
+      // Only the UIDs are kept here: the raws are intake's until it commits, then garbage.
+      type Handed = { uids: number[]; outcomes: Promise<IntakeOutcome[]> };
       let accepting: Handed | null = null;
       const settle = async (handed: Handed | null) => {
         if (!handed) return;
-        const { raws } = handed;
+        const { uids } = handed;
         const outcomes = await viaIntake(() => handed.outcomes);
         // Committed: only now may the server learn that these are done.
         for (const outcome of outcomes) result.outcomes[outcome.kind] += 1;
-        result.marked += await mark(raws.map(uidOf));
-        done += raws.length;
+        result.marked += await mark(uids);
+        done += uids.length;
         options.onProgress?.({ total: todo.length, done });
       };
       try {
@@ -256,7 +257,7 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
             const outcomes = deps.intake.acceptMany(raws);
             outcomes.catch(() => {}); // settled below
             const previous = accepting;
-            accepting = { raws, outcomes };
+            accepting = { uids: raws.map(uidOf), outcomes };
             await settle(previous);
           }
         }
