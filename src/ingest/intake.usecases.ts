@@ -650,12 +650,17 @@ interface SealedMessage {
   parsed: Buffer;
 }
 
-/** Stored messages larger than this are written in pieces of this size (memory stays flat). */
-const RAW_PIECE_BYTES = 4 * 1024 * 1024;
+/** Stored messages larger than this are written in pieces (memory stays flat). */
+const LARGE_RAW_BYTES = 4 * 1024 * 1024;
+/**
+ * Each piece is held about four times while it is sent (plaintext slice, ciphertext, the driver's
+ * hex text, its wire buffer), so pieces are small; a few more statements cost little.
+ */
+const RAW_PIECE_BYTES = 1024 * 1024;
 const NOTHING = Buffer.alloc(0);
 
 function isLarge(item: Prepared): boolean {
-  return item.stored.length > RAW_PIECE_BYTES;
+  return item.stored.length > LARGE_RAW_BYTES;
 }
 
 /**
