@@ -254,7 +254,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     });
     log(`N=${n}: imapflow fetch ${fetches.map((f) => f.msgPerSec.toFixed(0)).join(' / ')} msg/s`);
     const parses = await repeat(options.runs, () => parseLimit(mailUser.maildir));
-    log(`N=${n}: simpleParser ${parses.map((p) => p.msgPerSec.toFixed(0)).join(' / ')} msg/s`);
+    log(
+      `N=${n}: simpleParser ${parses.map((p) => p.msgPerSec.toFixed(0)).join(' / ')} msg/s, CPU ${parses.map((p) => p.cpuMsPerMsg.toFixed(2)).join(' / ')} ms/msg`,
+    );
     const fetch = {
       msgPerSec: figure(fetches.map((f) => f.msgPerSec)),
       mbPerSec: figure(fetches.map((f) => f.mbPerSec)),
@@ -300,7 +302,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             await database.close();
           }
           log(
-            `N=${n} ${engine} run ${run + 1}: ${result.msgPerSec.toFixed(0)} msg/s, pass ${result.passSeconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB, ${registered} entries`,
+            `N=${n} ${engine} run ${run + 1}: ${result.msgPerSec.toFixed(0)} msg/s, pass ${result.passSeconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB, CPU ${((result.cpuSeconds * 1000) / n).toFixed(2)} ms/msg (whole process, all threads), ${registered} entries`,
           );
           return result;
         } finally {

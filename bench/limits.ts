@@ -65,6 +65,8 @@ export async function fetchLimit(account: ImapAccount): Promise<FetchLimit> {
 export interface ParseLimit {
   messages: number;
   msgPerSec: number;
+  /** CPU milliseconds per message while parsing (user + system of this process) */
+  cpuMsPerMsg: number;
 }
 
 /** simpleParser over every message of the Maildir, one at a time; only parsing is timed. */
@@ -75,11 +77,19 @@ export async function parseLimit(maildir: string): Promise<ParseLimit> {
       files.push(path.join(maildir, sub, name));
   }
   let parsing = 0;
+  let cpuMicros = 0;
   for (const file of files) {
     const raw = await readFile(file);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await simpleParser(raw);
+    const used = process.cpuUsage(cpu);
+    cpuMicros += used.user + used.system;
     parsing += performance.now() - started;
   }
-  return { messages: files.length, msgPerSec: files.length / (parsing / 1000) };
+  return {
+    messages: files.length,
+    msgPerSec: files.length / (parsing / 1000),
+    cpuMsPerMsg: cpuMicros / 1000 / files.length,
+  };
 }

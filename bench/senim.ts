@@ -22,6 +22,8 @@ export interface IngestRun {
   /** process start to exit (start-up, migration, pass, delivery attempt) */
   wallSeconds: number;
   peakRssMb: number;
+  /** CPU time of the whole child (all its threads), user + system, start to exit */
+  cpuSeconds: number;
   outcomes: Record<string, number>;
 }
 
@@ -44,6 +46,17 @@ function vmHwmKb(pid: number): number | null {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
     return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of a process in seconds (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
   }
@@ -86,9 +99,12 @@ export async function runIngest(
     },
   });
   let peakKb = 0;
+  let cpuSeconds = 0;
   const sampler = setInterval(() => {
     const kb = vmHwmKb(child.pid!);
     if (kb !== null) peakKb = Math.max(peakKb, kb);
+    const cpu = cpuSecondsOf(child.pid!);
+    if (cpu !== null) cpuSeconds = Math.max(cpuSeconds, cpu);
   }, 25);
   const code = await new Promise<number | null>((resolve) =>
     child.once('exit', (exitCode) => resolve(exitCode)),
@@ -138,6 +154,7 @@ export async function runIngest(
     passSeconds,
     wallSeconds,
     peakRssMb: peakKb / 1024,
+    cpuSeconds,
     outcomes,
   };
 }
