@@ -283,7 +283,8 @@ const NOT_BASE64 = /[^A-Za-z0-9+/=\s]/;
 export function plainShape(raw: Buffer): PlainShape | null {
   if (raw.length > SHAPE_MAX_BYTES || !isAscii(raw)) return null;
   const text = raw.toString('latin1');
-  if (normalizeEncodedWordCharsets(text) !== text) return null;
+  // lines end in CRLF or LF only (a lone CR is a line end to mailsplit, not to this scan)
+  if (/\r(?!\n)/.test(text)) return null;
   const boundaries: string[] = [];
   const blocks: { headers: string; bodyStart: number }[] = [];
   const first = headerBlock(text, 0);
@@ -294,6 +295,7 @@ export function plainShape(raw: Buffer): PlainShape | null {
   for (let i = 0; i < blocks.length; i++) {
     if (blocks.length > MAX_MIME_DEPTH) return null;
     const block = blocks[i]!;
+    if (normalizeEncodedWordCharsets(block.headers) !== block.headers) return null;
     const contentType = headerOf(block.headers, 'content-type');
     if (contentType === null) return null;
     const type = contentType.split(';')[0]!.trim().toLowerCase();
@@ -313,10 +315,14 @@ export function plainShape(raw: Buffer): PlainShape | null {
       const start = text.indexOf(delimiter);
       if (start < 0 || text.indexOf(`${delimiter}--`, start) < 0) return null;
       boundaries.push(boundary);
-      // each part starts after a delimiter line of this boundary
+      // each part starts after a delimiter line of this boundary, up to its closing line
+      const closing = new RegExp(`^${escapeRegExp(delimiter)}--[ \\t]*\\r?$`, 'gm');
+      closing.lastIndex = block.bodyStart;
+      const close = closing.exec(text);
+      if (!close) return null;
       const line = new RegExp(`^${escapeRegExp(delimiter)}[ \\t]*\\r?$`, 'gm');
       line.lastIndex = block.bodyStart;
-      for (let m = line.exec(text); m !== null; m = line.exec(text)) {
+      for (let m = line.exec(text); m !== null && m.index < close.index; m = line.exec(text)) {
         const part = headerBlock(text, m.index + m[0].length + 1);
         if (!part) return null;
         blocks.push(part);
@@ -364,6 +370,8 @@ function headerBlock(text: string, from: number): { headers: string; bodyStart: 
   if (text.startsWith('\r\n', from) || text.startsWith('\n', from)) return null;
   const match = blank.exec(text);
   if (!match) return null;
+  // a delimiter line before the blank line: the part has no body, and this is not a header block
+  if (/\n--/.test(text.slice(from, match.index))) return null;
   return {
     headers: '\n' + text.slice(from, match.index).replace(/\r?\n[ \t]+/g, ' '),
     bodyStart: match.index + match[0].length,
