@@ -61,44 +61,8 @@ export async function insertEntry(
   input: NewEntry,
   now = new Date(),
 ): Promise<Registered> {
-  const head = await advanceHead(tx, 'entries');
-  let personal: Buffer | null = null;
-  let keyId: number | null = null;
-  if (!input.anonymous && hasPersonalData(input.appellant)) {
-    const sealed = await vault.seal(tx, JSON.stringify(input.appellant));
-    personal = sealed.ciphertext;
-    keyId = sealed.keyId;
-  }
-  const row = {
-    number: head.lastNumber,
-    receivedAt: input.receivedAt,
-    registeredAt: now,
-    channel: input.channel,
-    anonymous: input.anonymous,
-    personal,
-    keyId,
-    content: input.content,
-    language: input.language,
-    mixedLanguage: input.mixedLanguage,
-    scope: input.scope,
-    category: input.category,
-    evidence: input.evidence,
-    site: input.site,
-    dueDate: input.dueDate,
-    backlog: input.backlog,
-    prevHash: head.lastHash,
-  };
-  const hash = entryHash(row);
-  await tx.insert(entries).values({ ...row, hash });
-  await tx.update(chainHeads).set({ lastHash: hash }).where(eq(chainHeads.chain, 'entries'));
-  if (input.anonymous && input.answerAddress) {
-    const sealed = await vault.seal(tx, input.answerAddress);
-    keyId = sealed.keyId;
-    await tx
-      .insert(answerAddresses)
-      .values({ entryNumber: row.number, address: sealed.ciphertext, keyId: sealed.keyId });
-  }
-  return { number: row.number, hash, keyId };
+  const [registered] = await insertEntries(tx, vault, [input], now);
+  return registered!;
 }
 
 /**
