@@ -20,6 +20,7 @@ import {
   recordAuthExpiry,
   type OutboxCounts,
 } from '../src/ingest/health.repository.js';
+import { problemText } from '../src/cli/status.commands.js';
 import { ingestOnce, startIngest, type IngestDeps } from '../src/ingest/ingest.runner.js';
 import { createIntake } from '../src/ingest/intake.usecases.js';
 import { createOAuth2Client, REFRESH_TOKEN_SECRET } from '../src/ingest/oauth2.js';
@@ -204,7 +205,7 @@ describe.each(engines)('IMAP ingest on $name', (engine) => {
     const [health] = await readHealth(t.database.db);
     expect(health?.source).toBe('imap');
     expect(health?.lastSuccessAt).toBeInstanceOf(Date);
-    expect(healthProblems([health!], NO_OUTBOX, new Date())).toEqual([]);
+    expect(healthProblems([health!], NO_OUTBOX, new Date()).map(problemText)).toEqual([]);
   });
 
   it('a second pass registers nothing new', async () => {
@@ -330,7 +331,7 @@ describe('IMAP ingest on PostgreSQL, several processes and server changes', () =
     expect(health?.authExpiresAt?.toISOString()).toBe(
       new Date(`${date}T00:00:00+05:00`).toISOString(),
     );
-    expect(healthProblems([health!], NO_OUTBOX, new Date())).toEqual([
+    expect(healthProblems([health!], NO_OUTBOX, new Date()).map(problemText)).toEqual([
       expect.stringMatching(/^imap: the credentials expire in [45] day\(s\)$/),
     ]);
   });
@@ -544,13 +545,13 @@ describe('XOAUTH2 refresh-token flow', () => {
     const [health] = await readHealth(t.database.db);
     const fiveDaysBefore = new Date(stored!.getTime() - 5 * 86_400_000);
     const monthBefore = new Date(stored!.getTime() - 30 * 86_400_000);
-    expect(healthProblems([health!], NO_OUTBOX, monthBefore)).toEqual([]);
-    expect(healthProblems([health!], NO_OUTBOX, fiveDaysBefore)).toEqual([
+    expect(healthProblems([health!], NO_OUTBOX, monthBefore).map(problemText)).toEqual([]);
+    expect(healthProblems([health!], NO_OUTBOX, fiveDaysBefore).map(problemText)).toEqual([
       'imap: the credentials expire in 5 day(s)',
     ]);
-    expect(healthProblems([health!], NO_OUTBOX, new Date(stored!.getTime() + 1))).toEqual([
-      'imap: the credentials have expired',
-    ]);
+    expect(
+      healthProblems([health!], NO_OUTBOX, new Date(stored!.getTime() + 1)).map(problemText),
+    ).toEqual(['imap: the credentials have expired']);
   });
 
   it('a refused refresh token fails with an actionable message and no server text', async () => {

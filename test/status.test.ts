@@ -18,6 +18,7 @@ import {
   type OutboxCounts,
   type SourceHealth,
 } from '../src/ingest/health.repository.js';
+import { problemText } from '../src/cli/status.commands.js';
 import { postgresEngine, TEST_KEY, type TestDatabase } from './helpers/engines.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -56,7 +57,7 @@ describe('what makes ingest unhealthy', () => {
 
   it('a last error more recent than the last success', () => {
     const failing = source({ lastSuccessAt: ago(2), lastErrorAt: ago(1), lastError: 'imap-auth' });
-    expect(healthProblems([failing], NO_OUTBOX, NOW)).toEqual([
+    expect(healthProblems([failing], NO_OUTBOX, NOW).map(problemText)).toEqual([
       'imap: the last poll failed (imap-auth)',
     ]);
     const recovered = source({
@@ -64,8 +65,10 @@ describe('what makes ingest unhealthy', () => {
       lastErrorAt: ago(2),
       lastError: 'imap-auth',
     });
-    expect(healthProblems([recovered], NO_OUTBOX, NOW)).toEqual([]);
-    expect(healthProblems([source({ lastErrorAt: ago(1) })], NO_OUTBOX, NOW)).toHaveLength(1);
+    expect(healthProblems([recovered], NO_OUTBOX, NOW).map(problemText)).toEqual([]);
+    expect(
+      healthProblems([source({ lastErrorAt: ago(1) })], NO_OUTBOX, NOW).map(problemText),
+    ).toHaveLength(1);
   });
 
   it('credentials that expire within 7 days, or have expired', () => {
@@ -73,22 +76,24 @@ describe('what makes ingest unhealthy', () => {
       lastSuccessAt: ago(0),
       authExpiresAt: new Date(NOW.getTime() + 3 * DAY),
     });
-    expect(healthProblems([soon], NO_OUTBOX, NOW)).toEqual([
+    expect(healthProblems([soon], NO_OUTBOX, NOW).map(problemText)).toEqual([
       'imap: the credentials expire in 3 day(s)',
     ]);
     const later = source({ authExpiresAt: new Date(NOW.getTime() + 30 * DAY) });
-    expect(healthProblems([later], NO_OUTBOX, NOW)).toEqual([]);
+    expect(healthProblems([later], NO_OUTBOX, NOW).map(problemText)).toEqual([]);
     const expired = source({ authExpiresAt: ago(1) });
-    expect(healthProblems([expired], NO_OUTBOX, NOW)).toEqual([
+    expect(healthProblems([expired], NO_OUTBOX, NOW).map(problemText)).toEqual([
       'imap: the credentials have expired',
     ]);
   });
 
   it('outgoing mail that failed permanently', () => {
-    expect(healthProblems([], { ...NO_OUTBOX, failed: 2 }, NOW)).toEqual([
+    expect(healthProblems([], { ...NO_OUTBOX, failed: 2 }, NOW).map(problemText)).toEqual([
       'outbox: 2 mail(s) failed permanently',
     ]);
-    expect(healthProblems([], { ...NO_OUTBOX, queued: 9, held: 1 }, NOW)).toEqual([]);
+    expect(healthProblems([], { ...NO_OUTBOX, queued: 9, held: 1 }, NOW).map(problemText)).toEqual(
+      [],
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import {
   healthProblems,
   readHealth,
   readOutboxCounts,
+  type HealthProblem,
 } from '../ingest/health.repository.js';
 import { withApp } from './context.js';
 import { out } from './io.js';
@@ -45,7 +46,7 @@ export function statusCommands(program: Command): void {
           lines.push(
             `outbox: ${outbox.queued} queued, ${outbox.held} held, ${outbox.failed} failed, ${outbox.sent} sent`,
           );
-          const problems = healthProblems(sources, outbox, now);
+          const problems = healthProblems(sources, outbox, now).map(problemText);
           lines.push(
             problems.length === 0 ? 'Healthy.' : `NOT healthy:\n  ${problems.join('\n  ')}`,
           );
@@ -55,4 +56,18 @@ export function statusCommands(program: Command): void {
         { quietWarnings: true },
       );
     });
+}
+
+/** A health problem as an English sentence for the operator. */
+export function problemText(p: HealthProblem): string {
+  switch (p.kind) {
+    case 'poll-failed':
+      return `${p.source}: the last poll failed (${p.reason ?? 'unknown reason'})`;
+    case 'auth-expired':
+      return `${p.source}: the credentials have expired`;
+    case 'auth-expiring':
+      return `${p.source}: the credentials expire in ${p.days} day(s)`;
+    case 'outbox-failed':
+      return `outbox: ${p.count} mail(s) failed permanently`;
+  }
 }

@@ -99,32 +99,52 @@ export async function readOutboxCounts(q: Queryable): Promise<OutboxCounts> {
   return counts;
 }
 
+/** A reason ingest is not healthy, as a code with the data to word it (no personal data). */
+export type HealthProblem =
+  | { kind: 'poll-failed'; source: string; reason: string | null; at: Date }
+  | { kind: 'auth-expired'; source: string; expiresAt: Date }
+  | { kind: 'auth-expiring'; source: string; days: number; expiresAt: Date }
+  | { kind: 'outbox-failed'; count: number };
+
+export type SourceProblem = Exclude<HealthProblem, { kind: 'outbox-failed' }>;
+
 /**
- * Why ingest is not healthy, as sentences without personal data; empty when healthy. Unhealthy:
- * the last poll error is more recent than the last success, credentials expire within
- * AUTH_WARNING_DAYS (or have expired), or outgoing mail failed permanently.
+ * Why a source is not healthy: the last poll error is more recent than the last success, or the
+ * credentials expire within AUTH_WARNING_DAYS (or have expired).
+ */
+export function sourceProblems(sources: SourceHealth[], now: Date): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  for (const { source, lastSuccessAt, lastErrorAt, lastError, authExpiresAt } of sources) {
+    if (lastErrorAt && (!lastSuccessAt || lastErrorAt > lastSuccessAt)) {
+      problems.push({ kind: 'poll-failed', source, reason: lastError, at: lastErrorAt });
+    }
+    if (authExpiresAt) {
+      const days = (authExpiresAt.getTime() - now.getTime()) / DAY_MS;
+      if (days <= 0) problems.push({ kind: 'auth-expired', source, expiresAt: authExpiresAt });
+      else if (days <= AUTH_WARNING_DAYS) {
+        problems.push({
+          kind: 'auth-expiring',
+          source,
+          days: Math.ceil(days),
+          expiresAt: authExpiresAt,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Why ingest is not healthy; empty when healthy. The sources' problems, and outgoing mail that
+ * failed permanently.
  */
 export function healthProblems(
   sources: SourceHealth[],
   outboxCounts: OutboxCounts,
   now: Date,
-): string[] {
-  const problems: string[] = [];
-  for (const s of sources) {
-    if (s.lastErrorAt && (!s.lastSuccessAt || s.lastErrorAt > s.lastSuccessAt)) {
-      problems.push(`${s.source}: the last poll failed (${s.lastError ?? 'unknown reason'})`);
-    }
-    if (s.authExpiresAt) {
-      const days = (s.authExpiresAt.getTime() - now.getTime()) / DAY_MS;
-      if (days <= 0) problems.push(`${s.source}: the credentials have expired`);
-      else if (days <= AUTH_WARNING_DAYS) {
-        problems.push(`${s.source}: the credentials expire in ${Math.ceil(days)} day(s)`);
-      }
-    }
-  }
-  if (outboxCounts.failed > 0) {
-    problems.push(`outbox: ${outboxCounts.failed} mail(s) failed permanently`);
-  }
+): HealthProblem[] {
+  const problems: HealthProblem[] = sourceProblems(sources, now);
+  if (outboxCounts.failed > 0) problems.push({ kind: 'outbox-failed', count: outboxCounts.failed });
   return problems;
 }
 

@@ -15,6 +15,7 @@ import {
   type RenderedReport,
   type ReportLanguage,
 } from './chairman-report.js';
+import type { SourceProblem } from '../ingest/health.repository.js';
 import { formatDate } from './templates.js';
 
 export const CONTENT_CAP = 200;
@@ -76,11 +77,7 @@ export interface OmbudsmanDigestData {
 }
 
 export type HealthNote =
-  | { kind: 'poll-failed'; source: string; reason: string | null }
-  | { kind: 'auth-expired'; source: string }
-  | { kind: 'auth-expiring'; source: string; days: number }
-  | { kind: 'no-recent-poll'; source: string }
-  | { kind: 'no-chairman-email' };
+  SourceProblem | { kind: 'no-recent-poll'; source: string } | { kind: 'no-chairman-email' };
 
 /** One line of hostile text: no control or bidi characters, whitespace collapsed, capped. */
 export function brief(text: string, cap = CONTENT_CAP): string {

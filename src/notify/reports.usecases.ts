@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
 import type { Db, Queryable, Tx } from '../db/database.js';
 import { reports } from '../db/schema.js';
 import type { Vault } from '../db/vault.js';
-import { AUTH_WARNING_DAYS, readHealth, type SourceHealth } from '../ingest/health.repository.js';
+import { readHealth, sourceProblems, type SourceHealth } from '../ingest/health.repository.js';
 import {
   monthRange,
   parseMonth,
@@ -150,9 +150,9 @@ function toDigestEntry(e: DigestEntryRow, tz: string): DigestEntry {
 const DAY_MS = 86_400_000;
 
 /**
- * What the digest asks the Ombudsman to act on, as codes the digest words in Russian and Kazakh.
- * The checks are those of healthProblems (`senim status`, English); failed outgoing mail has a
- * section of its own.
+ * What the digest asks the Ombudsman to act on, as codes the digest words in Russian and Kazakh:
+ * the sources' problems (as `senim status` sees them), a source without a successful poll in a
+ * day, and no Chairman's address. Failed outgoing mail has a section of its own.
  */
 function healthNotes(
   sources: SourceHealth[],
@@ -160,17 +160,10 @@ function healthNotes(
   chairmanEmail: string | null,
 ): HealthNote[] {
   const notes: HealthNote[] = [];
-  for (const { source, lastSuccessAt, lastErrorAt, lastError, authExpiresAt } of sources) {
-    if (lastErrorAt && (!lastSuccessAt || lastErrorAt > lastSuccessAt)) {
-      notes.push({ kind: 'poll-failed', source, reason: lastError });
-    }
-    const daysLeft = authExpiresAt ? (authExpiresAt.getTime() - now.getTime()) / DAY_MS : null;
-    if (daysLeft !== null && daysLeft <= 0) notes.push({ kind: 'auth-expired', source });
-    else if (daysLeft !== null && daysLeft <= AUTH_WARNING_DAYS) {
-      notes.push({ kind: 'auth-expiring', source, days: Math.ceil(daysLeft) });
-    }
-    if (!lastSuccessAt || now.getTime() - lastSuccessAt.getTime() > DAY_MS) {
-      notes.push({ kind: 'no-recent-poll', source });
+  for (const s of sources) {
+    notes.push(...sourceProblems([s], now));
+    if (!s.lastSuccessAt || now.getTime() - s.lastSuccessAt.getTime() > DAY_MS) {
+      notes.push({ kind: 'no-recent-poll', source: s.source });
     }
   }
   if (!chairmanEmail) notes.push({ kind: 'no-chairman-email' });
