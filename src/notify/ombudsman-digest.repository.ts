@@ -7,20 +7,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Queryable } from '../db/database.js';
 import { NONE } from './chairman-report.js';
 import { stateOf } from './chairman-report.repository.js';
-import { SECTION_CAP, type Section } from './ombudsman-digest.js';
-
-export interface DigestEntryRow {
-  number: number;
-  receivedAt: Date;
-  channel: string;
-  scope: string;
-  category: string | null;
-  site: string | null;
-  evidence: string[];
-  content: string;
-  dueDate: string;
-  backlog: boolean;
-}
+import {
+  SECTION_CAP,
+  type DigestEntry,
+  type DigestHeld,
+  type Section,
+} from './ombudsman-digest.js';
 
 interface RawEntryRow {
   number: number;
@@ -36,7 +28,7 @@ interface RawEntryRow {
   total: number;
 }
 
-function toEntry(r: RawEntryRow): DigestEntryRow {
+function toEntry(r: RawEntryRow): DigestEntry<Date> {
   const evidence: unknown = typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence;
   return {
     number: Number(r.number),
@@ -58,7 +50,7 @@ async function entryList(
   where: SQL,
   state: SQL,
   order: SQL,
-): Promise<Section<DigestEntryRow>> {
+): Promise<Section<DigestEntry<Date>>> {
   const found = await rows<RawEntryRow>(
     q,
     sql`select s.*, count(*) over ()::int as total
@@ -78,11 +70,11 @@ export interface DigestQuery {
 }
 
 export interface DigestLists {
-  newAppeals: Section<DigestEntryRow>;
-  pending: Section<DigestEntryRow>;
-  dueSoon: Section<DigestEntryRow>;
-  overdue: Section<DigestEntryRow>;
-  backlogUnanswered: Section<DigestEntryRow>;
+  newAppeals: Section<DigestEntry<Date>>;
+  pending: Section<DigestEntry<Date>>;
+  dueSoon: Section<DigestEntry<Date>>;
+  overdue: Section<DigestEntry<Date>>;
+  backlogUnanswered: Section<DigestEntry<Date>>;
 }
 
 /**
@@ -124,7 +116,7 @@ export async function digestLists(q: Queryable, d: DigestQuery): Promise<DigestL
     where rn <= ${SECTION_CAP}
     order by section, rn`,
   );
-  const pick = (section: keyof DigestLists): Section<DigestEntryRow> => {
+  const pick = (section: keyof DigestLists): Section<DigestEntry<Date>> => {
     const mine = found.filter((r) => r.section === section);
     return { items: mine.map(toEntry), total: Number(mine[0]?.total ?? 0) };
   };
@@ -137,15 +129,8 @@ export async function digestLists(q: Queryable, d: DigestQuery): Promise<DigestL
   };
 }
 
-export interface HeldRow {
-  id: number;
-  receivedAt: Date;
-  kind: string;
-  reason: string;
-}
-
 /** Spam-flagged mail held for review (messages.status = 'held'). */
-export async function heldMessages(q: Queryable): Promise<Section<HeldRow>> {
+export async function heldMessages(q: Queryable): Promise<Section<DigestHeld<Date>>> {
   const found = await rows<{
     id: number;
     received_at: string | Date;

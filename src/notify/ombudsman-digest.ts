@@ -22,9 +22,10 @@ export const CONTENT_CAP = 200;
 /** at most this many items per section; the rest is counted */
 export const SECTION_CAP = 30;
 
-export interface DigestEntry {
+/** `When` is the local time as shown ('YYYY-MM-DD HH:mm'); the repository reads it as a Date. */
+export interface DigestEntry<When = string> {
   number: number;
-  receivedAt: string;
+  receivedAt: When;
   channel: string;
   scope: string;
   category: string | null;
@@ -35,9 +36,9 @@ export interface DigestEntry {
   backlog: boolean;
 }
 
-export interface DigestHeld {
+export interface DigestHeld<When = string> {
   id: number;
-  receivedAt: string;
+  receivedAt: When;
   kind: string;
   reason: string;
 }

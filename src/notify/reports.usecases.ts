@@ -26,11 +26,10 @@ import { countNewAppeals, reportFigures, type ReportFilter } from './chairman-re
 import {
   renderOmbudsmanDigest,
   SECTION_CAP,
-  type DigestEntry,
   type HealthNote,
   type OmbudsmanDigestData,
 } from './ombudsman-digest.js';
-import { digestLists, heldMessages, type DigestEntryRow } from './ombudsman-digest.repository.js';
+import { digestLists, heldMessages } from './ombudsman-digest.repository.js';
 import { listFailed, queueMail } from './outbox.repository.js';
 
 export type ReportKind = 'chairman' | 'chairman-interim' | 'ombudsman';
@@ -143,10 +142,6 @@ export async function buildChairmanMonthly(
   return { kind: 'chairman', period: month, head, rendered: renderChairmanReport(stats) };
 }
 
-function toDigestEntry(e: DigestEntryRow, tz: string): DigestEntry {
-  return { ...e, receivedAt: localStamp(e.receivedAt, tz) };
-}
-
 const DAY_MS = 86_400_000;
 
 /**
@@ -191,18 +186,23 @@ export async function buildOmbudsmanDigest(
     items: s.items.map(map),
     total: s.total,
   });
-  const entry = (e: DigestEntryRow) => toDigestEntry(e, tz);
+  const local = <T extends { receivedAt: Date }>(
+    e: T,
+  ): Omit<T, 'receivedAt'> & { receivedAt: string } => ({
+    ...e,
+    receivedAt: localStamp(e.receivedAt, tz),
+  });
   const data: OmbudsmanDigestData = {
     date: today,
     builtAt: localStamp(now, tz),
     head,
     since,
-    newAppeals: section(lists.newAppeals, entry),
-    pending: section(lists.pending, entry),
-    dueSoon: section(lists.dueSoon, entry),
+    newAppeals: section(lists.newAppeals, local),
+    pending: section(lists.pending, local),
+    dueSoon: section(lists.dueSoon, local),
     dueSoonUntil,
-    overdue: section(lists.overdue, entry),
-    held: section(held, (h) => ({ ...h, receivedAt: localStamp(h.receivedAt, tz) })),
+    overdue: section(lists.overdue, local),
+    held: section(held, local),
     failedMail: {
       items: failed.slice(0, SECTION_CAP).map((f) => ({
         id: f.id,
@@ -220,7 +220,7 @@ export async function buildOmbudsmanDigest(
       lastSuccessAt: s.lastSuccessAt ? localStamp(s.lastSuccessAt, tz) : null,
       authExpiresAt: s.authExpiresAt ? localStamp(s.authExpiresAt, tz) : null,
     })),
-    backlogUnanswered: section(lists.backlogUnanswered, entry),
+    backlogUnanswered: section(lists.backlogUnanswered, local),
   };
   return {
     kind: 'ombudsman',
