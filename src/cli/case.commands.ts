@@ -226,15 +226,7 @@ export function caseCommands(program: Command): void {
       const scope = flags.in !== undefined ? 'in' : 'out';
       const category = triageCategory(scope, (flags.in ?? flags.out)!);
       await withApp(async (app) => {
-        const result = await triageAppeal(
-          {
-            database: app.database,
-            calendar: app.calendar,
-            answers: answersFor(app),
-            now: app.now,
-          },
-          { number: n, scope, category },
-        );
+        const result = await triageAppeal(caseDeps(app), { number: n, scope, category });
         if (!result.changed) {
           info(`Appeal No. ${n} is already ${scope} (${category}): nothing changed.`);
         } else {
@@ -261,15 +253,7 @@ export function caseCommands(program: Command): void {
       const until = untilDate(flags.until);
       recordText('--reason', flags.reason);
       await withApp(async (app) => {
-        const result = await extendCase(
-          {
-            database: app.database,
-            calendar: app.calendar,
-            answers: answersFor(app),
-            now: app.now,
-          },
-          { number: n, until, reason: flags.reason },
-        );
+        const result = await extendCase(caseDeps(app), { number: n, until, reason: flags.reason });
         info(
           `Appeal No. ${n}: due date extended to ${result.until}; notice ${describeAnswer(result.answer)}.`,
         );
@@ -295,4 +279,14 @@ export function caseCommands(program: Command): void {
         out(String(n));
       });
     });
+}
+
+/** What the case-changing use cases need from the app. */
+function caseDeps(app: App) {
+  return {
+    database: app.database,
+    calendar: app.calendar,
+    answers: answersFor(app),
+    now: app.now,
+  };
 }
