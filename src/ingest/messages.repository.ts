@@ -8,27 +8,15 @@ import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/database.js';
 import { rows } from '../db/database.js';
 import { messages, outbox } from '../db/schema.js';
-import type { AttachmentMeta, MailAddress } from './mail.models.js';
+import type { ParsedMail } from './mail.models.js';
 
 /**
  * What is sealed into `messages.parsed`: the readable message, for `case show` and a release.
  * Personal data: it is only ever stored encrypted.
  */
-export interface StoredParsed {
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  subject: string;
-  from: MailAddress | null;
-  replyTo: MailAddress | null;
-  to: string[];
-  cc: string[];
+export interface StoredParsed extends Omit<ParsedMail, 'date' | 'headers'> {
   /** the sender's Date header (untrusted), ISO */
   date: string | null;
-  text: string;
-  htmlOnly: boolean;
-  attachments: AttachmentMeta[];
-  problems: string[];
 }
 
 export type MessageRow = typeof messages.$inferSelect;
