@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaseView, rawOfCase, renderCaseView } from '../src/cases/case-view.js';
 import { InputError } from '../src/errors.js';
-import { createIntake } from '../src/ingest/intake.usecases.js';
 import type { Intake } from '../src/ingest/intake.port.js';
 import { registerPhoneAppeal } from '../src/cases/phone.usecases.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
-import { daysAgo, eml, intakeDeps, NOW, recordingAnswers, smtp } from './helpers/intake.js';
+import {
+  daysAgo,
+  eml,
+  fixture,
+  intakeDeps,
+  NOW,
+  openIntake,
+  recordingAnswers,
+  smtp,
+} from './helpers/intake.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/mail');
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const TZ = 'Asia/Almaty';
 
@@ -28,9 +32,7 @@ describe.each(engines)('case show and case raw on $name', (engine) => {
   let withAttachments = 0;
 
   beforeAll(async () => {
-    t = await engine.open();
-    answers = recordingAnswers(t.vault);
-    intake = createIntake(intakeDeps(t, { answers }));
+    ({ t, intake, answers } = await openIntake(engine));
   });
   afterAll(async () => {
     await t?.dispose();

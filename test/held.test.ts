@@ -1,26 +1,21 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEntry } from '../src/cases/journal.repository.js';
-import { rows } from '../src/db/database.js';
 import { InputError } from '../src/errors.js';
-import { createIntake, releaseHeld } from '../src/ingest/intake.usecases.js';
+import { releaseHeld } from '../src/ingest/intake.usecases.js';
 import type { Intake } from '../src/ingest/intake.port.js';
 import { findMessage, listHeld } from '../src/ingest/messages.repository.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
-import { daysAgo, eml, imap, intakeDeps, recordingAnswers, smtp } from './helpers/intake.js';
-
-const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/mail');
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
-
-async function entryCount(t: TestDatabase): Promise<number> {
-  const [row] = await rows<{ n: number }>(
-    t.database.db,
-    sql`select count(*)::int as n from entries`,
-  );
-  return Number(row!.n);
-}
+import {
+  daysAgo,
+  eml,
+  entryCount,
+  fixture,
+  imap,
+  intakeDeps,
+  openIntake,
+  recordingAnswers,
+  smtp,
+} from './helpers/intake.js';
 
 describe.each(engines)('held mail on $name', (engine) => {
   let t: TestDatabase;
@@ -28,9 +23,7 @@ describe.each(engines)('held mail on $name', (engine) => {
   let answers: ReturnType<typeof recordingAnswers>;
 
   beforeAll(async () => {
-    t = await engine.open();
-    answers = recordingAnswers(t.vault);
-    intake = createIntake(intakeDeps(t, { answers }));
+    ({ t, intake, answers } = await openIntake(engine));
   });
   afterAll(async () => {
     await t?.dispose();

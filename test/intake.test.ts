@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRecords } from '../src/cases/journal.export.js';
@@ -10,10 +9,20 @@ import { answerAddresses, entryEvents, messages } from '../src/db/schema.js';
 import { createIntake, sqlState } from '../src/ingest/intake.usecases.js';
 import type { Intake, IntakeOutcome } from '../src/ingest/intake.port.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
-import { daysAgo, eml, imap, intakeDeps, NOW, recordingAnswers, smtp } from './helpers/intake.js';
+import {
+  daysAgo,
+  eml,
+  entryCount,
+  fixture,
+  FIXTURES,
+  imap,
+  intakeDeps,
+  NOW,
+  openIntake,
+  recordingAnswers,
+  smtp,
+} from './helpers/intake.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/mail');
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Fixture number → expected outcome (test/fixtures/mail: 31–41 automatic, 42–43 spam, 44 our own). */
@@ -22,14 +31,6 @@ function expectedKind(name: string): IntakeOutcome['kind'] {
   if (n >= 42 && n <= 43) return 'held';
   if ((n >= 31 && n <= 41) || n === 44) return 'recorded';
   return 'registered';
-}
-
-async function entryCount(t: TestDatabase): Promise<number> {
-  const [row] = await rows<{ n: number }>(
-    t.database.db,
-    sql`select count(*)::int as n from entries`,
-  );
-  return Number(row!.n);
 }
 
 async function messageRow(t: TestDatabase, id: number) {
@@ -56,9 +57,7 @@ describe.each(engines)('intake on $name', (engine) => {
   let uid = 1000;
 
   beforeAll(async () => {
-    t = await engine.open();
-    answers = recordingAnswers(t.vault);
-    intake = createIntake(intakeDeps(t, { answers }));
+    ({ t, intake, answers } = await openIntake(engine));
   });
   afterAll(async () => {
     await t?.dispose();

@@ -7,12 +7,29 @@ import type { RawMessage } from '../../src/ingest/intake.port.js';
 import type { Vault } from '../../src/db/vault.js';
 import { silentLogger } from '../../src/log.js';
 import { queueMail } from '../../src/notify/outbox.repository.js';
-import type { TestDatabase } from './engines.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../src/db/database.js';
+import { createIntake } from '../../src/ingest/intake.usecases.js';
+import type { Intake } from '../../src/ingest/intake.port.js';
+import type { Engine, TestDatabase } from './engines.js';
 
 export const NOW = new Date('2026-11-20T06:00:00.000Z');
 export const FROM = 'ombudsman@ales.kz';
 const DAY = 86_400_000;
 export const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY);
+
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/mail');
+export const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
+
+export async function entryCount(t: TestDatabase): Promise<number> {
+  const [row] = await rows<{ n: number }>(
+    t.database.db,
+    sql`select count(*)::int as n from entries`,
+  );
+  return Number(row!.n);
+}
 
 export interface AnswerCall {
   entryNumber: number;
@@ -65,6 +82,17 @@ export function intakeDeps(t: TestDatabase, overrides: Partial<IntakeDeps> = {})
     now: () => NOW,
     ...overrides,
   };
+}
+
+/** A fresh database of `engine` and an intake on it whose answers are recorded; dispose `t` after. */
+export async function openIntake(engine: Engine): Promise<{
+  t: TestDatabase;
+  intake: Intake;
+  answers: ReturnType<typeof recordingAnswers>;
+}> {
+  const t = await engine.open();
+  const answers = recordingAnswers(t.vault);
+  return { t, intake: createIntake(intakeDeps(t, { answers })), answers };
 }
 
 let serial = 0;
