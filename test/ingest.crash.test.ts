@@ -49,7 +49,13 @@ interface Run {
   stderr: string;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, killAfterReadyMs?: number) {
+/** When to kill the child once it is ready: after a delay, or once `when` holds (then a little later). */
+interface KillPlan {
+  afterMs?: number;
+  when?: () => Promise<boolean>;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, kill?: KillPlan) {
   return new Promise<Run>((resolve) => {
     const child: ChildProcess = spawn(command, args, {
       cwd: ROOT,
@@ -58,15 +64,28 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, killAfterR
     });
     let stdout = '';
     let stderr = '';
+    let armed = false;
+    let done = false;
     let timer: NodeJS.Timeout | undefined;
+    const killSoon = () => {
+      // a random few milliseconds more: inside a transaction, between commit and mark, or marking
+      if (!done) timer = setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 40));
+    };
+    const watch = async (when: () => Promise<boolean>) => {
+      while (!done && !(await when())) await new Promise((r) => setTimeout(r, 10));
+      killSoon();
+    };
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (killAfterReadyMs !== undefined && !timer && stdout.includes('ready')) {
-        timer = setTimeout(() => child.kill('SIGKILL'), killAfterReadyMs);
+      if (kill && !armed && stdout.includes('ready')) {
+        armed = true;
+        if (kill.when) void watch(kill.when);
+        else timer = setTimeout(() => child.kill('SIGKILL'), kill.afterMs ?? 0);
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code, signal) => {
+      done = true;
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
@@ -134,18 +153,21 @@ describe('kill -9 during a 500-message ingest', () => {
 
   it('ends with exactly one entry per message, every message marked, \\Seen untouched', async () => {
     const progress: number[] = [];
-    // The kill window adapts to the machine's speed, so that the kills spread over the whole
-    // backlog instead of the first runs finishing it.
-    let windowMs = 600;
     let before = 0;
     for (let i = 0; i < KILLS; i++) {
-      // Random points: during connect, search, fetch, an intake transaction, or marking.
-      const result = await run('node', [child], env, Math.floor(Math.random() * windowMs));
+      // Every fifth kill at a random moment of start-up (connect, search, first fetch); the others
+      // once a random share of the remaining backlog has committed, so the kills spread over the
+      // whole ingest whatever the machine's speed.
+      const share = Math.max(1, Math.floor((MESSAGES - before) / (KILLS - i)));
+      const target = Math.min(MESSAGES - 1, before + 1 + Math.floor(Math.random() * 2 * share));
+      const plan: KillPlan =
+        i % 5 === 0
+          ? { afterMs: Math.floor(Math.random() * 300) }
+          : { when: async () => (await count(sql`select count(*) as n from messages`)) >= target };
+      const result = await run('node', [child], env, plan);
       expect(result.signal === 'SIGKILL' || result.code === 0).toBe(true);
       const now = await count(sql`select count(*) as n from messages`);
       progress.push(now);
-      const share = (MESSAGES - before) / (KILLS - i);
-      windowMs = Math.max(100, Math.min(3000, windowMs * (now - before > 2 * share ? 0.6 : 1.3)));
       before = now;
     }
     // The kills landed while work was in progress, not only before or after it.
