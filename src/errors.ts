@@ -29,3 +29,16 @@ export function coerceError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
   return new Error(typeof thrown === 'string' ? thrown : 'non-error thrown', { cause: thrown });
 }
+
+/**
+ * The names and codes along an error's cause chain ("Error ECONNREFUSED <- ..."), never messages:
+ * driver and server messages may quote addresses (design: confidentiality).
+ */
+export function errorCodes(error: unknown): string {
+  const codes: string[] = [];
+  for (let e: unknown = error; e instanceof Error && codes.length < 4; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    codes.push(typeof code === 'string' ? `${e.name} ${code}` : e.name);
+  }
+  return codes.join(' <- ') || 'unknown';
+}

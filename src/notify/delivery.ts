@@ -27,6 +27,7 @@ import {
   openMail,
   type OutboxRow,
 } from './outbox.repository.js';
+import { errorCodes } from '../errors.js';
 
 /** The narrow port delivery needs: one mail out, or a thrown nodemailer-style error. */
 export interface MailTransport {
@@ -123,16 +124,6 @@ export interface DeliveryResult {
   failed: number;
 }
 
-/** Error codes only: driver and server messages may quote addresses (design: confidentiality). */
-function codesOf(error: unknown): string {
-  const codes: string[] = [];
-  for (let e: unknown = error; e instanceof Error && codes.length < 4; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    codes.push(typeof code === 'string' ? `${e.name} ${code}` : e.name);
-  }
-  return codes.join(' <- ') || 'unknown';
-}
-
 async function deliverOne(deps: DeliveryDeps, row: OutboxRow): Promise<keyof DeliveryResult> {
   const db = deps.database.db;
   const where = { outboxId: row.id, kind: row.kind, entry: row.entryNumber, attempt: row.attempts };
@@ -140,8 +131,11 @@ async function deliverOne(deps: DeliveryDeps, row: OutboxRow): Promise<keyof Del
   try {
     mail = await openMail(db, deps.vault, row);
   } catch (error) {
-    await markFailed(db, row.id, { error: `cannot decrypt: ${codesOf(error)}`, now: deps.now() });
-    deps.log.error({ ...where, reason: codesOf(error) }, 'outgoing mail cannot be decrypted');
+    await markFailed(db, row.id, {
+      error: `cannot decrypt: ${errorCodes(error)}`,
+      now: deps.now(),
+    });
+    deps.log.error({ ...where, reason: errorCodes(error) }, 'outgoing mail cannot be decrypted');
     return 'failed';
   }
   try {
@@ -228,7 +222,7 @@ export function startDelivery(
           if (stopped || r.sent + r.retried + r.failed < batch) break;
         }
       } catch (error) {
-        deps.log.error({ reason: codesOf(error) }, 'delivery pass failed; will try again');
+        deps.log.error({ reason: errorCodes(error) }, 'delivery pass failed; will try again');
       }
       await rest();
     }

@@ -22,6 +22,7 @@ import {
   type QueuedReport,
   type ReportDeps,
 } from './reports.usecases.js';
+import { errorCodes } from '../errors.js';
 
 /** Local wall-clock time at which the reports go out. */
 export const SEND_AT = '09:00';
@@ -166,15 +167,6 @@ export function createScheduler(
       await releaseLeadership();
     },
   };
-}
-
-function errorCodes(error: unknown): string {
-  const codes: string[] = [];
-  for (let e: unknown = error; e instanceof Error && codes.length < 4; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    codes.push(typeof code === 'string' ? `${e.name} ${code}` : e.name);
-  }
-  return codes.join(' <- ') || 'unknown';
 }
 
 /**
