@@ -242,37 +242,47 @@ export async function* allEntries(
   q: Queryable,
   filter: { from?: Date; to?: Date } = {},
 ): AsyncGenerator<EntryRow> {
-  let after = 0;
-  for (;;) {
-    const conditions = [gt(entries.number, after)];
-    if (filter.from) conditions.push(sql`${entries.receivedAt} >= ${filter.from}`);
-    if (filter.to) conditions.push(sql`${entries.receivedAt} < ${filter.to}`);
-    const page = await q
-      .select()
-      .from(entries)
-      .where(and(...conditions))
-      .orderBy(asc(entries.number))
-      .limit(PAGE);
-    for (const row of page) yield row;
-    const last = page.at(-1);
-    if (!last || page.length < PAGE) return;
-    after = last.number;
-  }
+  yield* pages(
+    (after) => {
+      const conditions = [gt(entries.number, after)];
+      if (filter.from) conditions.push(sql`${entries.receivedAt} >= ${filter.from}`);
+      if (filter.to) conditions.push(sql`${entries.receivedAt} < ${filter.to}`);
+      return q
+        .select()
+        .from(entries)
+        .where(and(...conditions))
+        .orderBy(asc(entries.number))
+        .limit(PAGE);
+    },
+    (row) => row.number,
+  );
 }
 
-async function* allEvents(q: Queryable): AsyncGenerator<EventRow> {
+function allEvents(q: Queryable): AsyncGenerator<EventRow> {
+  return pages(
+    (after) =>
+      q
+        .select()
+        .from(entryEvents)
+        .where(gt(entryEvents.seq, after))
+        .orderBy(asc(entryEvents.seq))
+        .limit(PAGE),
+    (row) => row.seq,
+  );
+}
+
+/** Keyset pagination: `page(after)` gives up to PAGE rows whose `key` is greater, in key order. */
+async function* pages<T>(
+  page: (after: number) => Promise<T[]>,
+  key: (row: T) => number,
+): AsyncGenerator<T> {
   let after = 0;
   for (;;) {
-    const page = await q
-      .select()
-      .from(entryEvents)
-      .where(gt(entryEvents.seq, after))
-      .orderBy(asc(entryEvents.seq))
-      .limit(PAGE);
-    for (const row of page) yield row;
-    const last = page.at(-1);
-    if (!last || page.length < PAGE) return;
-    after = last.seq;
+    const found = await page(after);
+    for (const row of found) yield row;
+    const last = found.at(-1);
+    if (!last || found.length < PAGE) return;
+    after = key(last);
   }
 }
 
