@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Appellant } from '../src/cases/appeal.models.js';
+import { EMPTY_APPELLANT } from '../src/cases/appeal.models.js';
 import {
   extractAppeal,
   findAnonymityRequest,
@@ -24,15 +24,6 @@ const mail = (
       : { address: opts.from ?? 'writer@mail.kz', name: opts.fromName ?? null },
   replyTo: opts.replyTo ? { address: opts.replyTo, name: null } : null,
 });
-
-const NOBODY: Appellant = {
-  fullName: null,
-  address: null,
-  phone: null,
-  legalForm: null,
-  orgName: null,
-  replyAddress: null,
-};
 
 // rules 4.14 c, d and Appendix 1: columns 3–7 are read from what the appellant wrote
 describe('extractAppeal: individuals', () => {
@@ -331,7 +322,7 @@ describe('extractAppeal: anonymity (rules 4.14: column c stays empty)', () => {
     );
     expect(r.anonymous).toBe(true);
     expect(r.anonymityEvidence).toBe('прошу не указывать моё имя');
-    expect(r.appellant).toEqual(NOBODY);
+    expect(r.appellant).toEqual(EMPTY_APPELLANT);
     expect(r.answerAddress).toBe('p@mail.ru');
     expect(r.content).not.toMatch(/Сидоров|Пётр|8701/);
     expect(r.content).toContain('Начальник цеха ворует уголь.');
@@ -345,7 +336,7 @@ describe('extractAppeal: anonymity (rules 4.14: column c stays empty)', () => {
       ),
     );
     expect(r.anonymous).toBe(true);
-    expect(r.appellant).toEqual(NOBODY);
+    expect(r.appellant).toEqual(EMPTY_APPELLANT);
     expect(r.answerAddress).toBe('asan@mail.kz');
     expect(r.language).toBe('kk');
   });
@@ -525,7 +516,7 @@ describe('extractAppeal: the brief content (column 5)', () => {
   it('falls back to a placeholder when there is neither text nor subject', () => {
     const r = extractAppeal({ text: '', subject: 'Re: ', from: null, replyTo: null });
     expect(r.content).toBe('(no text)');
-    expect(r.appellant).toEqual(NOBODY);
+    expect(r.appellant).toEqual(EMPTY_APPELLANT);
     expect(r.answerAddress).toBeNull();
     expect(r.mixed).toBe(true);
   });
