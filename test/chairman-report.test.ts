@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCalendar } from '../src/cases/calendar.js';
 import {
   insertEntry,
   insertEvent,
@@ -16,36 +15,10 @@ import {
   type ChairmanStats,
   type RenderedReport,
 } from '../src/notify/chairman-report.js';
-import {
-  buildChairmanMonthly,
-  sendChairmanMonthly,
-  type ReportDeps,
-} from '../src/notify/reports.usecases.js';
+import { buildChairmanMonthly, sendChairmanMonthly } from '../src/notify/reports.usecases.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import { newEntry } from './helpers/entries.js';
-
-const calendar = createCalendar({ timeZone: 'Asia/Almaty' });
-
-function deps(
-  t: TestDatabase,
-  now: Date,
-  overrides: Partial<ReportDeps['config']> = {},
-): ReportDeps {
-  return {
-    db: t.database.db,
-    vault: t.vault,
-    calendar,
-    config: {
-      timeZone: 'Asia/Almaty',
-      from: 'ombudsman@ales.kz',
-      ombudsmanEmail: 'ombudsman@ales.kz',
-      chairmanEmail: 'chairman@ales.kz',
-      interimThreshold: 10,
-      ...overrides,
-    },
-    now: () => now,
-  };
-}
+import { reportDeps } from './helpers/reports.js';
 
 async function register(t: TestDatabase, entry: NewEntry): Promise<number> {
   return (await t.database.db.transaction((tx) => insertEntry(tx, t.vault, entry))).number;
@@ -304,7 +277,7 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
   it('contains no name, address, phone, e-mail or content word from a journal full of personal data', async () => {
     const report = await buildChairmanMonthly(
       t.database.db,
-      deps(t, new Date('2026-11-01T04:00:00Z')),
+      reportDeps(t, new Date('2026-11-01T04:00:00Z')),
       '2026-10',
     );
     const { ru, kk } = languageParts(report.rendered);
@@ -349,7 +322,7 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
   it('counts October by Almaty receipt time, in its present state, with exact one-dimension totals', async () => {
     const report = await buildChairmanMonthly(
       t.database.db,
-      deps(t, new Date('2026-11-01T04:00:00Z')),
+      reportDeps(t, new Date('2026-11-01T04:00:00Z')),
       '2026-10',
     );
     const { ru, kk } = languageParts(report.rendered);
@@ -384,7 +357,7 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
   it('shows cross-tab cells below 3 as <3 and never a small count in a cross-tab', async () => {
     const report = await buildChairmanMonthly(
       t.database.db,
-      deps(t, new Date('2026-11-01T04:00:00Z')),
+      reportDeps(t, new Date('2026-11-01T04:00:00Z')),
       '2026-10',
     );
     const { ru, kk } = languageParts(report.rendered);
@@ -404,7 +377,10 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
   });
 
   it('shows a 12-month trend of receipts, and the backlog once, as such', async () => {
-    const first = await sendChairmanMonthly(deps(t, new Date('2026-11-01T04:00:00Z')), '2026-10');
+    const first = await sendChairmanMonthly(
+      reportDeps(t, new Date('2026-11-01T04:00:00Z')),
+      '2026-10',
+    );
     expect(first.rendered.text).toMatch(/2026-09 {2}1 /);
     expect(first.rendered.text).toMatch(/2026-10 {2}13 /);
     expect(first.rendered.text).toMatch(/\n {2}2025-11 {2}0\n/);
@@ -412,7 +388,7 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
     expect(first.rendered.text).toContain('тіркелген өтініштер: 1 (түскен кезеңі: 2026-10)');
     const next = await buildChairmanMonthly(
       t.database.db,
-      deps(t, new Date('2026-12-01T04:00:00Z')),
+      reportDeps(t, new Date('2026-12-01T04:00:00Z')),
       '2026-11',
     );
     expect(next.rendered.text).not.toContain('накопившейся почты');
@@ -420,7 +396,10 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
   });
 
   it('records the head it carried in reports, queues it once per month, and journal verify checks that head', async () => {
-    const again = await sendChairmanMonthly(deps(t, new Date('2026-11-01T05:00:00Z')), '2026-10');
+    const again = await sendChairmanMonthly(
+      reportDeps(t, new Date('2026-11-01T05:00:00Z')),
+      '2026-10',
+    );
     expect(again.queued).toBe(false);
     const found = await rows<{
       kind: string;
@@ -440,7 +419,7 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
 
   it('keeps the report in the outbox, never to be sent, when no Chairman address is configured', async () => {
     const held = await sendChairmanMonthly(
-      deps(t, new Date('2026-12-01T04:00:00Z'), { chairmanEmail: null }),
+      reportDeps(t, new Date('2026-12-01T04:00:00Z'), { chairmanEmail: null }),
       '2026-11',
     );
     expect(held).toMatchObject({ queued: true, held: true });

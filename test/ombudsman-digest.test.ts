@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCalendar } from '../src/cases/calendar.js';
 import { insertEntry, insertEvent, type NewEntry } from '../src/cases/journal.repository.js';
 import { messages } from '../src/db/schema.js';
 import { recordAuthExpiry, recordSuccess } from '../src/ingest/health.repository.js';
@@ -13,28 +12,16 @@ import {
   type ReportDeps,
 } from '../src/notify/reports.usecases.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
+import { reportDeps } from './helpers/reports.js';
 import { newEntry } from './helpers/entries.js';
 
-const calendar = createCalendar({ timeZone: 'Asia/Almaty' });
 const at = (local: string) => new Date(`${local}:00+05:00`);
 // Thursday 22 October 2026, 09:00 Almaty. Working days after it: 23, 27, 28 (26 is a holiday).
 const NOW = at('2026-10-22T09:00');
 
-function deps(t: TestDatabase, now = NOW): ReportDeps {
-  return {
-    db: t.database.db,
-    vault: t.vault,
-    calendar,
-    config: {
-      timeZone: 'Asia/Almaty',
-      from: 'ombudsman@ales.kz',
-      ombudsmanEmail: 'ombudsman@ales.kz',
-      chairmanEmail: null,
-      interimThreshold: 10,
-    },
-    now: () => now,
-  };
-}
+/** No Chairman's address: the digest says so. */
+const deps = (t: TestDatabase, now = NOW): ReportDeps =>
+  reportDeps(t, now, { chairmanEmail: null });
 
 async function register(t: TestDatabase, over: Partial<NewEntry>): Promise<number> {
   return (await t.database.db.transaction((tx) => insertEntry(tx, t.vault, newEntry(over)))).number;
