@@ -38,8 +38,8 @@ th, td { border: 0.3mm solid #000; padding: 1.2mm; vertical-align: top; overflow
 th { font-size: 8pt; text-align: left; background: #eee; }
 th .n { display: block; font-weight: bold; }
 th .ru { font-weight: normal; }
-col.c1 { width: 5%; } col.c2 { width: 10%; } col.c3 { width: 13%; } col.c4 { width: 15%; }
-col.c5 { width: 30%; } col.c6 { width: 13%; } col.c7 { width: 14%; }
+col.c1 { width: 7%; } col.c2 { width: 10%; } col.c3 { width: 13%; } col.c4 { width: 15%; }
+col.c5 { width: 28%; } col.c6 { width: 13%; } col.c7 { width: 14%; }
 .head { margin-top: 6mm; border-top: 0.3mm solid #000; padding-top: 2mm; font-family: monospace; overflow-wrap: anywhere; }
 </style>
 </head>
