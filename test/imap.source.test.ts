@@ -8,7 +8,6 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { zonedDateTime } from '../src/cases/calendar.js';
 import { parseConfig, type Config } from '../src/config.js';
@@ -27,7 +26,7 @@ import { createOAuth2Client, REFRESH_TOKEN_SECRET } from '../src/ingest/oauth2.j
 import { silentLogger } from '../src/log.js';
 import { engines, pglite, postgresEngine, type TestDatabase } from './helpers/engines.js';
 import { intakeDeps } from './helpers/intake.js';
-import { deliver, deliverMany } from './helpers/mailbox.js';
+import { deliver, deliverMany, withImap } from './helpers/mailbox.js';
 import {
   attachDovecot,
   startDovecot,
@@ -71,27 +70,6 @@ function depsFor(t: TestDatabase, config: Config, database: Database = t.databas
     now,
     progress: false,
   };
-}
-
-async function withImap<T>(
-  server: { host: string; port: number },
-  account: MailUser,
-  work: (client: ImapFlow) => Promise<T>,
-): Promise<T> {
-  const client = new ImapFlow({
-    host: server.host,
-    port: server.port,
-    secure: false,
-    auth: { user: account.user, pass: account.password },
-    logger: false,
-  });
-  await client.connect();
-  try {
-    await client.mailboxOpen('INBOX');
-    return await work(client);
-  } finally {
-    await client.logout();
-  }
 }
 
 /** uid → flags of every message in INBOX */

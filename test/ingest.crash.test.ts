@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { build } from 'esbuild';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyJournal } from '../src/cases/journal.repository.js';
 import { rows } from '../src/db/database.js';
 import { postgresEngine, TEST_KEY, type TestDatabase } from './helpers/engines.js';
-import { deliverMany } from './helpers/mailbox.js';
+import { deliverMany, withImap } from './helpers/mailbox.js';
 import { attachDovecot, type MailUser } from './services/dovecot.js';
 import { freePort } from './services/index.js';
 
@@ -184,24 +183,13 @@ describe('kill -9 during a 500-message ingest', () => {
     expect(await count(sql`select count(*) as n from entries`)).toBe(MESSAGES);
     expect((await verifyJournal(t.database.db)).ok).toBe(true);
 
-    const client = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.port,
-      secure: false,
-      auth: { user: account.user, pass: account.password },
-      logger: false,
-    });
-    await client.connect();
-    try {
-      await client.mailboxOpen('INBOX');
-      const all = await client.fetchAll('1:*', { uid: true, flags: true });
-      expect(all).toHaveLength(MESSAGES);
-      expect(all.filter((m) => m.flags?.has('$SenimRegistered'))).toHaveLength(MESSAGES);
-      // UIDs follow delivery order: every third was \Seen before, and only those are now.
-      for (const m of all) expect(m.flags?.has('\\Seen')).toBe((m.uid - 1) % 3 === 0);
-    } finally {
-      await client.logout();
-    }
+    const all = await withImap(dovecot, account, (client) =>
+      client.fetchAll('1:*', { uid: true, flags: true }),
+    );
+    expect(all).toHaveLength(MESSAGES);
+    expect(all.filter((m) => m.flags?.has('$SenimRegistered'))).toHaveLength(MESSAGES);
+    // UIDs follow delivery order: every third was \Seen before, and only those are now.
+    for (const m of all) expect(m.flags?.has('\\Seen')).toBe((m.uid - 1) % 3 === 0);
     console.info(`crash test: messages after each kill: ${progress.join(' ')}`);
   }, 120_000);
 

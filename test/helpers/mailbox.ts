@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { chown, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import type { MailUser } from '../services/dovecot.js';
 
 export interface DeliverOptions {
   /** Becomes the IMAP INTERNALDATE (second precision). Defaults to now. */
@@ -113,4 +115,26 @@ async function ownerToMatch(maildir: string): Promise<Owner | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   const { uid, gid } = await stat(maildir);
   return { uid, gid };
+}
+
+/** Runs `work` with a client logged in to `account` with INBOX open, and logs out after. */
+export async function withImap<T>(
+  server: { host: string; port: number },
+  account: MailUser,
+  work: (client: ImapFlow) => Promise<T>,
+): Promise<T> {
+  const client = new ImapFlow({
+    host: server.host,
+    port: server.port,
+    secure: false,
+    auth: { user: account.user, pass: account.password },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    await client.mailboxOpen('INBOX');
+    return await work(client);
+  } finally {
+    await client.logout();
+  }
 }
