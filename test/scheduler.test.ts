@@ -8,6 +8,7 @@ import { sendChairmanMonthly } from '../src/notify/reports.usecases.js';
 import { createScheduler, duePeriods, type SchedulerDeps } from '../src/notify/scheduler.js';
 import { pglite, postgresEngine, type TestDatabase } from './helpers/engines.js';
 import { newEntry } from './helpers/entries.js';
+import { reportDeps } from './helpers/reports.js';
 
 const calendar = createCalendar({ timeZone: 'Asia/Almaty' });
 const log = createLogger('silent');
@@ -18,19 +19,9 @@ function schedulerDeps(
   config: Partial<SchedulerDeps['config']> = {},
 ): SchedulerDeps {
   return {
-    db: t.database.db,
+    ...reportDeps(t, new Date(0), config),
     database: t.database,
-    vault: t.vault,
-    calendar,
     log,
-    config: {
-      timeZone: 'Asia/Almaty',
-      from: 'ombudsman@ales.kz',
-      ombudsmanEmail: 'ombudsman@ales.kz',
-      chairmanEmail: 'chairman@ales.kz',
-      interimThreshold: 10,
-      ...config,
-    },
     now: () => {
       throw new Error('the tests drive the clock through tick(now)');
     },

@@ -6,7 +6,7 @@ import type { TestDatabase } from './engines.js';
 const calendar = createCalendar({ timeZone: 'Asia/Almaty' });
 
 export function reportDeps(
-  t: TestDatabase,
+  t: Pick<TestDatabase, 'database' | 'vault'>,
   now: Date,
   overrides: Partial<ReportDeps['config']> = {},
 ): ReportDeps {
