@@ -16,6 +16,7 @@ import { silentLogger } from '../src/log.js';
 import { createAnswers } from '../src/notify/answers.js';
 import { openMail } from '../src/notify/outbox.repository.js';
 import { outbox } from '../src/db/schema.js';
+import { answersConfig } from './helpers/answers.js';
 import { pglite, type TestDatabase } from './helpers/engines.js';
 import { FROM, NOW, daysAgo, intakeDeps } from './helpers/intake.js';
 
@@ -74,15 +75,7 @@ describe('acceptance: real-world mail through intake, journal and answers', () =
     const now = () => NOW;
     const answers = createAnswers({
       vault: t.vault,
-      config: {
-        from: FROM,
-        ombudsmanEmail: null,
-        chairmanEmail: null,
-        rateLimitPerDay: 5,
-        timeZone: 'Asia/Almaty',
-        ombudsman: { name: null, title: null },
-        dmarcFailBlocks: true,
-      },
+      config: answersConfig({ from: FROM }),
       now,
       redirects: () => null,
       log: silentLogger,

@@ -13,6 +13,7 @@ import { mayAnswer, strictAddress } from '../src/notify/address-policy.js';
 import { answerLanguages, createAnswers, type AnswerDeps } from '../src/notify/answers.js';
 import type { OutgoingMail } from '../src/notify/outbox.models.js';
 import { findOutbox, openMail } from '../src/notify/outbox.repository.js';
+import { answersConfig } from './helpers/answers.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import { newEntry } from './helpers/entries.js';
 
@@ -135,14 +136,7 @@ describe.each(engines)('answers to appellants on $name', (engine) => {
     clock = T0;
     deps = {
       vault: t.vault,
-      config: {
-        ...POLICY,
-        chairmanEmail: null,
-        rateLimitPerDay: 5,
-        timeZone: 'Asia/Almaty',
-        ombudsman: { name: null, title: null },
-        dmarcFailBlocks: true,
-      },
+      config: answersConfig(POLICY),
       now: () => clock,
       redirects: (category, lang) => (category ? (DIRECTORY[category]?.[lang] ?? null) : null),
     };

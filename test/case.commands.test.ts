@@ -19,6 +19,7 @@ import { outbox } from '../src/db/schema.js';
 import { InputError } from '../src/errors.js';
 import { createAnswers } from '../src/notify/answers.js';
 import { openMail } from '../src/notify/outbox.repository.js';
+import { answersConfig } from './helpers/answers.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import { newEntry } from './helpers/entries.js';
 
@@ -44,15 +45,7 @@ describe.each(engines)('the Ombudsman’s case decisions on $name', (engine) => 
       now,
       answers: createAnswers({
         vault: t.vault,
-        config: {
-          from: 'ombudsman@ales.kz',
-          ombudsmanEmail: null,
-          chairmanEmail: null,
-          rateLimitPerDay: 5,
-          timeZone: 'Asia/Almaty',
-          ombudsman: { name: null, title: null },
-          dmarcFailBlocks: true,
-        },
+        config: answersConfig(),
         now,
         redirects: (category, lang) =>
           category && isOutCategory(category) ? redirectFor(directory, category, lang) : null,
