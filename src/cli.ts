@@ -14,7 +14,7 @@ import { statusCommands } from './cli/status.commands.js';
 import { loadConfig, withApp } from './cli/context.js';
 import { runDaemon } from './daemon.js';
 import { info, out } from './cli/io.js';
-import { SenimError } from './errors.js';
+import { errorCodes, SenimError } from './errors.js';
 
 function buildProgram(): Command {
   const program = new Command('senim')
@@ -56,15 +56,6 @@ function applyExitOverride(command: Command): void {
   for (const sub of command.commands) applyExitOverride(sub);
 }
 
-function failureCodes(error: unknown): string {
-  const codes: string[] = [];
-  for (let e: unknown = error; e instanceof Error && codes.length < 5; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    codes.push(typeof code === 'string' ? `${e.name} ${code}` : e.name);
-  }
-  return codes.join(' ← ') || 'unknown error';
-}
-
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   applyExitOverride(program);
@@ -86,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
     }
     // Driver messages can quote SQL parameters (personal data): print only the error codes.
     info(
-      `senim: unexpected failure (${failureCodes(error)}); the details are withheld because they may contain personal data`,
+      `senim: unexpected failure (${errorCodes(error)}); the details are withheld because they may contain personal data`,
     );
     process.exitCode = 1;
   }
