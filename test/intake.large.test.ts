@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../src/db/schema.js';
+import { messagePieces, messages } from '../src/db/schema.js';
 import { createIntake } from '../src/ingest/intake.usecases.js';
+import { sealedRaw } from '../src/ingest/messages.repository.js';
 import type { Intake } from '../src/ingest/intake.port.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import { eml, imap, intakeDeps } from './helpers/intake.js';
@@ -21,8 +22,8 @@ function large(mb: number, headers: string[] = []): Buffer {
   );
 }
 
-// Messages above 4 MB are sealed and written into their row in pieces (memory stays flat): the
-// stored value must still open to the very bytes received.
+// Messages above 4 MB are sealed and stored as pieces of their own (memory stays flat, nothing is
+// rewritten): joined, they must still open to the very bytes received.
 describe.each(engines)('large messages on $name', (engine) => {
   let t: TestDatabase;
   let intake: Intake;
@@ -35,7 +36,15 @@ describe.each(engines)('large messages on $name', (engine) => {
 
   async function storedRaw(id: number): Promise<Buffer> {
     const [row] = await t.database.db.select().from(messages).where(eq(messages.id, id));
-    return t.vault.open(t.database.db, row!.keyId!, row!.raw!);
+    return t.vault.open(t.database.db, row!.keyId!, (await sealedRaw(t.database.db, row!))!);
+  }
+
+  async function pieceCount(id: number): Promise<number> {
+    const found = await t.database.db
+      .select({ seq: messagePieces.seq })
+      .from(messagePieces)
+      .where(eq(messagePieces.messageId, id));
+    return found.length;
   }
 
   it('keeps a 9 MB appeal and a 9 MB auto-reply byte for byte, sealed, in one batch with small mail', async () => {
@@ -47,5 +56,23 @@ describe.each(engines)('large messages on $name', (engine) => {
     expect((await storedRaw(outcomes[1]!.messageId)).equals(appeal)).toBe(true);
     expect((await storedRaw(outcomes[2]!.messageId)).equals(autoReply)).toBe(true);
     expect((await storedRaw(outcomes[0]!.messageId)).equals(small)).toBe(true);
+    // 9 MB in 1 MB pieces plus the head; the small one stays in its row
+    expect(await pieceCount(outcomes[1]!.messageId)).toBe(11);
+    expect(await pieceCount(outcomes[0]!.messageId)).toBe(0);
+  });
+
+  it('refuses to change a stored piece (rules 4.14: the original is kept as received)', async () => {
+    const [outcome] = await intake.acceptMany([imap(large(5), 10)]);
+    await expect(
+      t.database.db.execute(
+        sql`update message_pieces set bytes = ''::bytea where message_id = ${outcome!.messageId}`,
+      ),
+    ).rejects.toThrow();
+    await expect(
+      t.database.db.execute(
+        sql`delete from message_pieces where message_id = ${outcome!.messageId}`,
+      ),
+    ).rejects.toThrow();
+    expect(await pieceCount(outcome!.messageId)).toBe(7);
   });
 });

@@ -11,6 +11,7 @@ import {
   messagesOfEntry,
   type MessageRow,
   type StoredParsed,
+  sealedRaw,
 } from '../ingest/messages.repository.js';
 import type { Appellant } from './appeal.models.js';
 import { caseState, type CaseState } from './case-state.js';
@@ -130,10 +131,11 @@ export async function rawOfCase(
       `Entry No. ${number} has no message ${messageId}; its messages: ${list.map((m) => m.id).join(', ')}`,
     );
   }
-  if (!row.raw || row.keyId === null) {
+  const sealed = await sealedRaw(q, row);
+  if (!sealed || row.keyId === null) {
     throw new InputError('message-shredded', `Message ${row.id} has no original any more`);
   }
-  return vault.open(q, row.keyId, row.raw);
+  return vault.open(q, row.keyId, sealed);
 }
 
 // ------------------------------------------------------------------------------- rendering

@@ -147,6 +147,23 @@ export const messages = pgTable(
   ],
 );
 
+/**
+ * The sealed original of a large message, in pieces: written once each, in order, so that storing
+ * a 30 MB message neither holds it whole in one query nor rewrites a growing value. Concatenated
+ * by seq they are the sealed value (vault format); its `messages.raw` is null.
+ */
+export const messagePieces = pgTable(
+  'message_pieces',
+  {
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id),
+    seq: integer('seq').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.seq] })],
+);
+
 /** Outgoing mail, written in the transaction that caused it (design: outgoing mail is not lost). */
 export const outbox = pgTable(
   'outbox',

@@ -41,16 +41,12 @@ export function decrypt(key: Buffer, sealed: Buffer): Buffer {
   }
 }
 
-/** Offset of the GCM tag in a sealed value (after the version byte and the iv). */
-export const TAG_OFFSET = 13;
-
 /**
- * Sealing piece by piece, for values too large to hold twice (a 30 MB message): `head` is the
- * sealed value's start with a zeroed tag, `update` gives the ciphertext of each piece, `final` the
- * tag to write at TAG_OFFSET. The result is byte for byte what encrypt() gives.
+ * Sealing piece by piece, for values too large to hold twice (a 30 MB message): `update` gives
+ * the ciphertext of each piece, `final` the head (version, iv, tag) that goes before them. Head
+ * then pieces, concatenated, are byte for byte what encrypt() gives.
  */
 export interface PieceSealer {
-  head: Buffer;
   update(piece: Buffer): Buffer;
   final(): Buffer;
 }
@@ -59,12 +55,11 @@ export function pieceSealer(key: Buffer): PieceSealer {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   return {
-    head: Buffer.concat([Buffer.from([VERSION]), iv, Buffer.alloc(16)]),
     update: (piece) => cipher.update(piece),
     final: () => {
       const rest = cipher.final();
       if (rest.length > 0) throw new SenimError('vault-format', 'GCM left bytes at the end');
-      return cipher.getAuthTag();
+      return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag()]);
     },
   };
 }

@@ -22,6 +22,8 @@ export const LARGE_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** A batch handed to intake at once: bounded in count and in bytes (memory stays flat). */
 const BATCH_MAX_MESSAGES = 25;
 const BATCH_MAX_BYTES = 4 * 1024 * 1024;
+/** Batches handed to intake and not yet settled (committed and marked): keeps the parser busy. */
+const IN_FLIGHT_BATCHES = 4;
 /** UIDs per metadata FETCH (size, INTERNALDATE) */
 const METADATA_CHUNK = 500;
 /**
@@ -217,14 +219,14 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
       result.marked += await mark(alreadyKnown);
       options.onStart?.(todo.length);
       let done = 0;
-      // Three batches overlap: the next one is fetched while this one is prepared (intake
-      // parses it ahead) and the previous one commits. Marking waits for each batch's commit;
-      // intake commits batches in the order they were handed over. Memory: three batches.
-      // Only the UIDs are kept here: the raws are intake's until it commits, then garbage.
+      // Batches overlap: the next one is fetched while up to IN_FLIGHT_BATCHES handed over
+      // earlier are prepared (intake parses ahead) and committed. Marking waits for each batch's
+      // commit; intake commits batches in the order they were handed over. Memory: the batches
+      // in flight, each bounded by BATCH_MAX_BYTES. Only the UIDs are kept here: the raws are
+      // intake's until it commits, then garbage.
       type Handed = { uids: number[]; outcomes: Promise<IntakeOutcome[]> };
-      let accepting: Handed | null = null;
-      const settle = async (handed: Handed | null) => {
-        if (!handed) return;
+      const inFlight: Handed[] = [];
+      const settle = async (handed: Handed) => {
         const { uids } = handed;
         const outcomes = await viaIntake(() => handed.outcomes);
         // Committed: only now may the server learn that these are done.
@@ -232,6 +234,9 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
         result.marked += await mark(uids);
         done += uids.length;
         options.onProgress?.({ total: todo.length, done });
+      };
+      const settleAll = async () => {
+        while (inFlight.length > 0) await settle(inFlight.shift()!);
       };
       try {
         for (let i = 0; i < todo.length; i += METADATA_CHUNK) {
@@ -246,9 +251,7 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
           for (let index = 0; index < list.length; index++) {
             if (options.signal?.aborted) {
               await ahead?.catch(() => {});
-              const last = accepting;
-              accepting = null;
-              await settle(last);
+              await settleAll();
               result.interrupted = true;
               return result;
             }
@@ -256,17 +259,14 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
             ahead = index + 1 < list.length ? fetchBatch(index + 1) : null;
             const outcomes = deps.intake.acceptMany(raws);
             outcomes.catch(() => {}); // settled below
-            const previous = accepting;
-            accepting = { uids: raws.map(uidOf), outcomes };
-            await settle(previous);
+            inFlight.push({ uids: raws.map(uidOf), outcomes });
+            while (inFlight.length > IN_FLIGHT_BATCHES) await settle(inFlight.shift()!);
           }
         }
-        const last = accepting;
-        accepting = null;
-        await settle(last);
+        await settleAll();
       } catch (error) {
-        // nothing keeps working after the pass: the batch handed over last ends first
-        await accepting?.outcomes.catch(() => {});
+        // nothing keeps working after the pass: the batches handed over end first
+        await Promise.allSettled(inFlight.map((handed) => handed.outcomes));
         throw error;
       }
       existsAfterPass = client.mailbox ? client.mailbox.exists : -1;

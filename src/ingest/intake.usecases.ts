@@ -24,7 +24,7 @@ import {
 } from '../cases/register.usecases.js';
 import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/database.js';
-import { TAG_OFFSET, type Vault } from '../db/vault.js';
+import type { Vault } from '../db/vault.js';
 import { coerceError, InputError, SenimError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { classifyMail, replyAddressOf, type Classification } from './classify.js';
@@ -43,7 +43,8 @@ import {
   lockIdentities,
   markReleased,
   matchKnown,
-  writeRawInPieces,
+  insertRawPieces,
+  sealedRaw,
   messageIdReused,
   type KnownMessage,
   type MessageIdentity,
@@ -652,10 +653,7 @@ interface SealedMessage {
 
 /** Stored messages larger than this are written in pieces (memory stays flat). */
 const LARGE_RAW_BYTES = 4 * 1024 * 1024;
-/**
- * Each piece is held about four times while it is sent (plaintext slice, ciphertext, the driver's
- * hex text, its wire buffer), so pieces are small; a few more statements cost little.
- */
+/** Each piece is held a few times while it is sent (plaintext slice, ciphertext, base64 text). */
 const RAW_PIECE_BYTES = 1024 * 1024;
 const NOTHING = Buffer.alloc(0);
 
@@ -664,8 +662,8 @@ function isLarge(item: Prepared): boolean {
 }
 
 /**
- * A large message's raw, sealed and sent piece by piece: one whole-value query would hold it
- * several times over (ciphertext, the driver's hex text, its wire buffer).
+ * A large message's raw, sealed and stored piece by piece (message_pieces): one whole-value query
+ * would hold it several times over (ciphertext, the driver's text, its wire buffer).
  */
 async function writeLargeRaw(
   tx: Tx,
@@ -678,12 +676,11 @@ async function writeLargeRaw(
   const sealer = await vault.pieceSealer(tx, sealed.keyId);
   const { stored } = item;
   function* pieces() {
-    yield sealer.head;
     for (let at = 0; at < stored.length; at += RAW_PIECE_BYTES) {
       yield sealer.update(stored.subarray(at, at + RAW_PIECE_BYTES));
     }
   }
-  await writeRawInPieces(tx, id, pieces(), () => sealer.final(), TAG_OFFSET);
+  await insertRawPieces(tx, id, pieces(), () => sealer.final());
 }
 
 async function sealMessage(
@@ -757,10 +754,11 @@ export async function releaseHeld(
 }
 
 async function preparedFromRow(deps: IntakeDeps, tx: Tx, row: MessageRow): Promise<Prepared> {
-  if (!row.raw || row.keyId === null) {
+  const sealed = await sealedRaw(tx, row);
+  if (!sealed || row.keyId === null) {
     throw new SenimError('message-shredded', `Message ${row.id} has no readable original any more`);
   }
-  const raw = await deps.vault.open(tx, row.keyId, row.raw);
+  const raw = await deps.vault.open(tx, row.keyId, sealed);
   const parsed = await parseMail(raw);
   // the Ombudsman overrides the spam flag; every other block on answering still applies
   const classification = classifyMail(parsed, {

@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/database.js';
 import { rows } from '../db/database.js';
-import { messages, outbox } from '../db/schema.js';
+import { messagePieces, messages, outbox } from '../db/schema.js';
 import type { ParsedMail } from './mail.models.js';
 
 /**
@@ -171,24 +171,37 @@ function base64(bytes: Buffer | null | undefined): string | null {
 }
 
 /**
- * Writes a large raw message into its row piece by piece, so that neither the driver nor this
- * process ever holds the whole value as one query (design: memory stays flat). `pieces` yields
- * the sealed value's bytes in order; `tag` is written over the placeholder at `tagOffset`.
+ * Stores a large message's sealed original as pieces (message_pieces), each inserted once, so that
+ * neither the driver nor this process ever holds the whole value as one query (design: memory
+ * stays flat). `pieces` yields the ciphertext in order; `head` (known only at the end) is seq 0.
  */
-export async function writeRawInPieces(
+export async function insertRawPieces(
   tx: Tx,
   id: number,
   pieces: Iterable<Buffer>,
-  tag: () => Buffer,
-  tagOffset: number,
+  head: () => Buffer,
 ): Promise<void> {
-  await tx.execute(sql`update messages set raw = ''::bytea where id = ${id}`);
+  let seq = 0;
   for (const piece of pieces) {
-    await tx.execute(sql`update messages set raw = raw || ${piece} where id = ${id}`);
+    seq += 1;
+    await tx.execute(
+      sql`insert into message_pieces (message_id, seq, bytes) values (${id}, ${seq}, decode(${base64(piece)}, 'base64'))`,
+    );
   }
   await tx.execute(
-    sql`update messages set raw = overlay(raw placing ${tag()} from ${tagOffset + 1} for 16) where id = ${id}`,
+    sql`insert into message_pieces (message_id, seq, bytes) values (${id}, 0, decode(${base64(head())}, 'base64'))`,
   );
+}
+
+/** The sealed original of a message: its `raw`, or its pieces joined; null when none is kept. */
+export async function sealedRaw(q: Queryable, row: MessageRow): Promise<Buffer | null> {
+  if (row.raw) return row.raw;
+  const pieces = await q
+    .select({ bytes: messagePieces.bytes })
+    .from(messagePieces)
+    .where(eq(messagePieces.messageId, row.id))
+    .orderBy(asc(messagePieces.seq));
+  return pieces.length > 0 ? Buffer.concat(pieces.map((p) => p.bytes)) : null;
 }
 
 /** UIDs of one mailbox generation already recorded (the IMAP source skips and marks them). */
