@@ -51,6 +51,8 @@ export interface WorkingCalendar {
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Due dates remembered per calendar (a year of receipt days times a few term lengths). */
+const ADDED_CACHE_SIZE = 10_000;
 const DAY_MS = 86_400_000;
 
 function toUtcMs(date: IsoDate): number {
@@ -210,7 +212,20 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
     return !isWeekend(date) && !isHoliday(date);
   }
 
+  // A backlog asks for the same few due dates thousands of times; the calendar never changes.
+  const added = new Map<string, IsoDate>();
+
   function addWorkingDays(date: IsoDate, n: number): IsoDate {
+    const key = `${date}+${n}`;
+    const known = added.get(key);
+    if (known !== undefined) return known;
+    const day = countWorkingDays(date, n);
+    if (added.size >= ADDED_CACHE_SIZE) added.clear();
+    added.set(key, day);
+    return day;
+  }
+
+  function countWorkingDays(date: IsoDate, n: number): IsoDate {
     parseIsoDate(date);
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new InputError('bad_working_days', `working days must be a whole number ≥ 0: ${n}`);

@@ -16,8 +16,24 @@ const VERSION = 1;
 /** Unwrapped data keys kept in memory; bounded so a long export does not grow without limit. */
 const KEY_CACHE_SIZE = 20_000;
 
+/** Random bytes drawn from the CSPRNG in blocks: a backlog asks for thousands of ivs and keys. */
+const RANDOM_BLOCK = 4096;
+let randomPool = Buffer.alloc(0);
+let randomAt = 0;
+
+function random(n: number): Buffer {
+  if (randomAt + n > randomPool.length) {
+    randomPool = randomBytes(Math.max(RANDOM_BLOCK, n));
+    randomAt = 0;
+  }
+  // a copy: keys are kept (the cache) and must not pin or share the pool
+  const out = Buffer.from(randomPool.subarray(randomAt, randomAt + n));
+  randomAt += n;
+  return out;
+}
+
 export function encrypt(key: Buffer, plaintext: Buffer): Buffer {
-  const iv = randomBytes(12);
+  const iv = random(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
@@ -52,7 +68,7 @@ export interface PieceSealer {
 }
 
 export function pieceSealer(key: Buffer): PieceSealer {
-  const iv = randomBytes(12);
+  const iv = random(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   return {
     update: (piece) => cipher.update(piece),
@@ -101,7 +117,7 @@ export class Vault {
 
   /** Seals a value under a fresh data key (one key per appeal/message: shreddable alone). */
   async seal(q: Queryable, plaintext: Buffer | string): Promise<Sealed> {
-    const dataKey = randomBytes(32);
+    const dataKey = random(32);
     const [row] = await q
       .insert(dataKeys)
       .values({ wrapped: encrypt(this.master, dataKey) })
@@ -117,7 +133,7 @@ export class Vault {
    */
   async sealMany(q: Queryable, plaintexts: readonly (Buffer | string)[]): Promise<Sealed[]> {
     if (plaintexts.length === 0) return [];
-    const keys = plaintexts.map(() => randomBytes(32));
+    const keys = plaintexts.map(() => random(32));
     const wrapped = keys.map((k) => encrypt(this.master, k));
     const inserted = await q
       .insert(dataKeys)

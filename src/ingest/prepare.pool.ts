@@ -52,7 +52,7 @@ function newWorker(config: PrepareConfig): Worker {
  * generation (instead of 16) and a 48 MB old one: peak RSS of `ingest --once` (N = 1,000 with a
  * 30 MB message, PostgreSQL) 427–437 → 406 MB, throughput unchanged within the machine's noise.
  */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
 
 export function createPreparePool(config: PrepareConfig, size: number, log: Logger): PreparePool {
   const slots: (Slot | null)[] = Array.from({ length: size }, () => null);
