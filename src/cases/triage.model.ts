@@ -93,22 +93,52 @@ const NGRAM_MAX = 5;
  */
 export function features(folded: string): Set<string> {
   const found = new Set<string>();
+  walkFeatures(
+    folded,
+    wordFeatures,
+    (pair) => pair,
+    (feature) => found.add(feature),
+  );
+  return found;
+}
+
+/**
+ * The features of a folded text in order, repeats included: per word its stem, its pair with the
+ * previous word's stem, then its n-grams. `ofWord` gives a word's own features (wordFeatures, or
+ * their rows in a model), `ofPair` a pair's.
+ */
+function walkFeatures<F>(
+  folded: string,
+  ofWord: (word: string) => readonly F[],
+  ofPair: (pair: string) => F,
+  visit: (feature: F) => void,
+): void {
   let previous = '';
-  for (const match of folded.matchAll(TOKEN)) {
-    const word = match[0];
-    if (/^[0-9]+$/.test(word)) {
-      found.add('w:#');
-      previous = '#';
-      continue;
-    }
-    const stem = word.slice(0, STEM);
-    found.add(`w:${stem}`);
-    if (previous !== '') found.add(`b:${previous} ${stem}`);
+  for (const [word] of folded.matchAll(TOKEN)) {
+    const own = ofWord(word);
+    const stem = stemOf(word);
+    visit(own[0]!);
+    if (previous !== '' && stem !== NUMBER) visit(ofPair(`b:${previous} ${stem}`));
+    for (let i = 1; i < own.length; i++) visit(own[i]!);
     previous = stem;
-    const padded = ` ${word} `;
-    for (let n = NGRAM_MIN; n <= NGRAM_MAX; n++) {
-      for (let i = 0; i + n <= padded.length; i++) found.add(`c:${padded.slice(i, i + n)}`);
-    }
+  }
+}
+
+/** Every number is one stem: the amount says nothing, that there is one may. */
+const NUMBER = '#';
+
+function stemOf(word: string): string {
+  return /^[0-9]+$/.test(word) ? NUMBER : word.slice(0, STEM);
+}
+
+/** A word's own features: its stem first, then its letter n-grams (none for a number). */
+function wordFeatures(word: string): string[] {
+  const stem = stemOf(word);
+  const found = [`w:${stem}`];
+  if (stem === NUMBER) return found;
+  const padded = ` ${word} `;
+  for (let n = NGRAM_MIN; n <= NGRAM_MAX; n++) {
+    for (let i = 0; i + n <= padded.length; i++) found.push(`c:${padded.slice(i, i + n)}`);
   }
   return found;
 }
@@ -118,10 +148,46 @@ export function features(folded: string): Set<string> {
 interface NaiveBayes<L extends string> {
   labels: readonly L[];
   logPrior: Float64Array;
-  /** per feature seen in training, the log probability of finding it in a text of each label */
-  logPresent: Map<string, Float64Array>;
+  /** per feature seen in training, its row in logPresent */
+  rowOf: Map<string, number>;
+  /**
+   * Row after row (labels.length wide, one flat array: a lookup touches one object), the log
+   * probability of finding a feature in a text of each label
+   */
+  logPresent: Float64Array;
   /** the same for a feature never seen with a label */
   logUnseen: Float64Array;
+  /**
+   * Memo of wordFeatures as rows (-1: not in the vocabulary), filled as texts are read: most words
+   * recur, and building and looking up their n-grams is most of the work of a prediction.
+   */
+  wordRows: Map<string, readonly number[]>;
+}
+
+/** The memo is dropped when it holds this many words; longer words are not kept in it. */
+const WORD_ROWS_MAX = 50_000;
+const WORD_ROWS_MAX_LENGTH = 40;
+
+function wordRows<L extends string>(model: NaiveBayes<L>, word: string): readonly number[] {
+  const memo = model.wordRows.get(word);
+  if (memo !== undefined) return memo;
+  const rows = wordFeatures(word).map((feature) => model.rowOf.get(feature) ?? -1);
+  if (word.length > WORD_ROWS_MAX_LENGTH) return rows;
+  if (model.wordRows.size >= WORD_ROWS_MAX) model.wordRows.clear();
+  model.wordRows.set(word, rows);
+  return rows;
+}
+
+/** The rows of a folded text's features in order, repeats included (-1: not in the vocabulary). */
+function featureRows<L extends string>(model: NaiveBayes<L>, folded: string): number[] {
+  const rows: number[] = [];
+  walkFeatures(
+    folded,
+    (word) => wordRows(model, word),
+    (pair) => model.rowOf.get(pair) ?? -1,
+    (row) => rows.push(row),
+  );
+  return rows;
 }
 
 /**
@@ -155,33 +221,40 @@ function trainNaiveBayes<L extends string>(
   }
   const vocabulary = counts.size;
   const denominators = totals.map((total) => Math.log(total + ALPHA * vocabulary));
-  const logPresent = new Map<string, Float64Array>();
+  const rowOf = new Map<string, number>();
+  const logPresent = new Float64Array(vocabulary * labels.length);
   for (const [feature, row] of counts) {
-    logPresent.set(
-      feature,
-      row.map((count, k) => Math.log(count + ALPHA) - denominators[k]!),
-    );
+    const at = rowOf.size;
+    rowOf.set(feature, at);
+    row.forEach((count, k) => {
+      logPresent[at * labels.length + k] = Math.log(count + ALPHA) - denominators[k]!;
+    });
   }
   const n = examples.length;
   return {
     labels,
     // every label keeps a prior even with no example (add-one on documents too)
     logPrior: docs.map((d) => Math.log((d + 1) / (n + labels.length))),
+    rowOf,
     logPresent,
     logUnseen: denominators.map((d) => Math.log(ALPHA) - d),
+    wordRows: new Map(),
   };
 }
 
+/** Each feature of the folded text counts once, in the order of its first occurrence. */
 function predict<L extends string>(
   model: NaiveBayes<L>,
-  found: ReadonlySet<string>,
+  folded: string,
   allowed?: readonly L[],
 ): Map<L, number> {
-  const scores = new Float64Array(model.labels.length);
-  for (const feature of found) {
-    const row = model.logPresent.get(feature);
-    if (row === undefined) continue;
-    for (let k = 0; k < scores.length; k++) scores[k]! += row[k]!;
+  const width = model.labels.length;
+  const scores = new Float64Array(width);
+  const counted = new Uint8Array(model.rowOf.size);
+  for (const row of featureRows(model, folded)) {
+    if (row < 0 || counted[row] === 1) continue;
+    counted[row] = 1;
+    for (let k = 0; k < width; k++) scores[k]! += model.logPresent[row * width + k]!;
   }
   const use = model.labels.map((label) => allowed === undefined || allowed.includes(label));
   let top = -Infinity;
@@ -234,13 +307,12 @@ export interface ModelOpinion {
 
 /** The model's opinion of a folded text. */
 export function consult(model: TriageModel, folded: string): ModelOpinion {
-  const found = features(folded);
   return {
-    scope: predict(model.scope, found),
+    scope: predict(model.scope, folded),
     categoryAmong(categories) {
       let top: Category = categories[0] ?? 'conduct_other';
       let probability = -1;
-      for (const [category, p] of predict(model.category, found, categories)) {
+      for (const [category, p] of predict(model.category, folded, categories)) {
         if (p > probability) [top, probability] = [category, p];
       }
       return { category: top, probability };
