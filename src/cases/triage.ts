@@ -70,6 +70,16 @@ const LETTER = 'a-z\\u00c0-\\u024f\\u0400-\\u04ff';
 const WORD = `0-9${LETTER}`;
 const GAP = `(?:[^${WORD}]+[${WORD}]+){0,2}?[^${WORD}]+`;
 const TIGHT = `[^${WORD}]+`;
+
+/** A UTF-16 code unit of WORD (the same ranges, for loops over the text). */
+function isWordCode(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x400 && code <= 0x4ff) ||
+    (code >= 0xc0 && code <= 0x24f)
+  );
+}
 const TOKEN_SYNTAX: Readonly<Record<string, string>> = {
   '*': `[${LETTER}]*`,
   $: `(?![${WORD}])`,
@@ -92,20 +102,34 @@ interface CompiledPattern {
   regex: RegExp;
 }
 
+/** A trie of the letters patterns must start with, by character code. */
+interface PrefixNode {
+  /** the patterns whose first PREFIX (or fewer) fixed letters end here */
+  patterns: PrefixedPattern[];
+  next: Map<number, PrefixNode>;
+}
+
+interface PrefixedPattern {
+  pattern: CompiledPattern;
+  /** all its fixed first letters (up to LITERAL): a cheap test before the regex */
+  literal: string;
+}
+
 interface CompiledSide {
   /**
    * Patterns by the letters they must start with (one to PREFIX letters): at a word start only the
    * patterns filed under its first one, two and three letters are tried.
    */
-  byPrefix: Map<string, CompiledPattern[]>;
+  byPrefix: PrefixNode;
   /** patterns whose first letter is not fixed (an optional group, a quote): tried everywhere */
   anywhere: CompiledPattern[];
 }
 
 const PREFIX = 3;
+const LITERAL = 12;
 const IS_LETTER = new RegExp(`[${WORD}]`);
 
-/** The letters a folded pattern must start with (up to PREFIX), one string per alternative. */
+/** The letters a folded pattern must start with (up to LITERAL), one string per alternative. */
 function literalPrefixes(pattern: string): string[] | null {
   if (pattern.startsWith('(')) {
     let depth = 0;
@@ -129,7 +153,7 @@ function literalPrefixes(pattern: string): string[] | null {
   }
   let prefix = '';
   for (const ch of pattern) {
-    if (prefix.length === PREFIX || !IS_LETTER.test(ch)) break;
+    if (prefix.length === LITERAL || !IS_LETTER.test(ch)) break;
     prefix += ch;
   }
   // a letter made optional by `?` or repeatable by `*` is not a fixed one
@@ -139,7 +163,7 @@ function literalPrefixes(pattern: string): string[] | null {
 }
 
 function compile(rules: readonly KeywordRule[]): CompiledSide {
-  const side: CompiledSide = { byPrefix: new Map(), anywhere: [] };
+  const side: CompiledSide = { byPrefix: prefixNode(), anywhere: [] };
   const seen = new Set<string>();
   for (const rule of rules) {
     for (const pattern of rule.patterns) {
@@ -147,10 +171,10 @@ function compile(rules: readonly KeywordRule[]): CompiledSide {
       const key = `${rule.cue} ${foldText(pattern)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const prefixes = literalPrefixes(foldText(pattern));
+      const literals = literalPrefixes(foldText(pattern));
       let regex: RegExp;
       try {
-        regex = new RegExp(`(?<![${WORD}])(?:${patternSource(pattern)})`, prefixes ? 'y' : 'g');
+        regex = new RegExp(`(?<![${WORD}])(?:${patternSource(pattern)})`, literals ? 'y' : 'g');
       } catch (cause) {
         throw new Error(`triage rule "${pattern}" (${rule.cue}) is not a valid pattern`, { cause });
       }
@@ -162,15 +186,36 @@ function compile(rules: readonly KeywordRule[]): CompiledSide {
         evidence: `${rule.lang}:${pattern} → ${rule.cue}${hint}`,
         regex,
       };
-      if (prefixes === null) side.anywhere.push(compiled);
-      for (const prefix of new Set(prefixes)) {
-        const list = side.byPrefix.get(prefix) ?? [];
-        list.push(compiled);
-        side.byPrefix.set(prefix, list);
+      if (literals === null) side.anywhere.push(compiled);
+      // filed once under each distinct prefix, with what its literals there have in common
+      const byPrefix = new Map<string, string>();
+      for (const literal of literals ?? []) {
+        const prefix = literal.slice(0, PREFIX);
+        byPrefix.set(prefix, commonStart(byPrefix.get(prefix) ?? literal, literal));
+      }
+      for (const [prefix, literal] of byPrefix) {
+        let node = side.byPrefix;
+        for (let i = 0; i < prefix.length; i++) {
+          const code = prefix.charCodeAt(i);
+          const next = node.next.get(code) ?? prefixNode();
+          node.next.set(code, next);
+          node = next;
+        }
+        node.patterns.push({ pattern: compiled, literal });
       }
     }
   }
   return side;
+}
+
+function commonStart(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
+}
+
+function prefixNode(): PrefixNode {
+  return { patterns: [], next: new Map() };
 }
 
 function isCategoryCue(cue: Cue): cue is Category {
@@ -194,7 +239,17 @@ interface Hit {
   weight: number;
 }
 
-const WORD_START = new RegExp(`(?<![${WORD}])[${WORD}]`, 'g');
+/** Where each word of the folded text starts. */
+function wordStarts(folded: string): number[] {
+  const starts: number[] = [];
+  let inWord = false;
+  for (let i = 0; i < folded.length; i++) {
+    const word = isWordCode(folded.charCodeAt(i));
+    if (word && !inWord) starts.push(i);
+    inWord = word;
+  }
+  return starts;
+}
 
 /** Every pattern of a side that occurs in the text, each counted once. */
 function scan(
@@ -212,9 +267,14 @@ function scan(
     evidence.push(pattern.evidence);
   };
   for (const start of wordStarts) {
-    for (let length = 1; length <= PREFIX; length++) {
-      for (const pattern of side.byPrefix.get(folded.slice(start, start + length)) ?? []) {
+    let node = side.byPrefix;
+    for (let at = start; at < start + PREFIX; at++) {
+      const next = node.next.get(folded.charCodeAt(at));
+      if (next === undefined) break;
+      node = next;
+      for (const { pattern, literal } of node.patterns) {
         if (found.has(pattern) || (pattern.kkOnly && !kk)) continue;
+        if (!folded.startsWith(literal, start)) continue;
         pattern.regex.lastIndex = start;
         if (pattern.regex.test(folded)) record(pattern);
       }
@@ -254,10 +314,10 @@ interface RulesVerdict extends TriageResult {
 function applyRules(text: string, language: Language | undefined): RulesVerdict {
   const folded = foldText(text);
   const kk = looksKazakh(text, folded, language);
-  const wordStarts = Array.from(folded.matchAll(WORD_START), (m) => m.index);
+  const starts = wordStarts(folded);
   const hits: Hit[] = [];
   const evidence: string[] = [];
-  scan(IN_COMPILED, folded, wordStarts, kk, hits, evidence);
+  scan(IN_COMPILED, folded, starts, kk, hits, evidence);
 
   const present = new Set<Cue>(hits.map((hit) => hit.cue));
   for (const { when, cue, weight } of COMBINATIONS) {
@@ -270,7 +330,7 @@ function applyRules(text: string, language: Language | undefined): RulesVerdict 
 
   const outStart = hits.length;
   const anyInSignal = outStart > 0;
-  scan(OUT_COMPILED, folded, wordStarts, kk, hits, evidence);
+  scan(OUT_COMPILED, folded, starts, kk, hits, evidence);
   const outScores = new Map<Cue, number>();
   for (const { cue, weight } of hits.slice(outStart)) {
     outScores.set(cue, (outScores.get(cue) ?? 0) + weight);
