@@ -268,7 +268,8 @@ const SHAPE_MAX_BYTES = 1024 * 1024;
 const BOUNDARY_PARAM =
   /;\s*boundary\s*=\s*(?:"([0-9A-Za-z'()+_,./:=? -]{1,70})"|([0-9A-Za-z'()+_,./:=?-]{1,70}))\s*(?:;|$)/i;
 const CHARSET_PARAM = /;\s*charset\s*=\s*(?:"([A-Za-z0-9_.:-]+)"|([A-Za-z0-9_.:-]+))\s*(?:;|$)/i;
-const NOT_BASE64 = /[^A-Za-z0-9+/=\s]/;
+/** sticky: where it stops is the first byte that is not base64 */
+const BASE64_RUN = /[A-Za-z0-9+/=\s]*/y;
 
 /**
  * A cheap scan that proves the repair pass (MimeRepair) would change nothing and note nothing, so
@@ -316,14 +317,14 @@ export function plainShape(raw: Buffer): PlainShape | null {
       if (start < 0 || text.indexOf(`${delimiter}--`, start) < 0) return null;
       boundaries.push(boundary);
       // each part starts after a delimiter line of this boundary, up to its closing line
-      const closing = new RegExp(`^${escapeRegExp(delimiter)}--[ \\t]*\\r?$`, 'gm');
-      closing.lastIndex = block.bodyStart;
-      const close = closing.exec(text);
+      const close = delimiterLine(text, `${delimiter}--`, block.bodyStart);
       if (!close) return null;
-      const line = new RegExp(`^${escapeRegExp(delimiter)}[ \\t]*\\r?$`, 'gm');
-      line.lastIndex = block.bodyStart;
-      for (let m = line.exec(text); m !== null && m.index < close.index; m = line.exec(text)) {
-        const part = headerBlock(text, m.index + m[0].length + 1);
+      for (
+        let line = delimiterLine(text, delimiter, block.bodyStart);
+        line !== null && line.start < close.start;
+        line = delimiterLine(text, delimiter, line.end)
+      ) {
+        const part = headerBlock(text, line.end + 1);
         if (!part) return null;
         blocks.push(part);
       }
@@ -343,23 +344,56 @@ export function plainShape(raw: Buffer): PlainShape | null {
     }
   }
   if (bases64.length > 0) {
-    // a part's body runs to the next delimiter line of any boundary (or the end)
-    const delimiterLine =
-      boundaries.length === 0
-        ? null
-        : new RegExp(`^--(?:${boundaries.map(escapeRegExp).join('|')})`, 'gm');
+    // a part's body runs to the next line starting with a delimiter of any boundary (or the end)
     for (const i of bases64) {
       const start = blocks[i]!.bodyStart;
       let end = text.length;
-      if (delimiterLine) {
-        delimiterLine.lastIndex = start;
-        const next = delimiterLine.exec(text);
-        if (next) end = next.index;
+      for (const boundary of boundaries) {
+        const next = lineStartingWith(text, `--${boundary}`, start);
+        if (next >= 0) end = Math.min(end, next);
       }
-      if (NOT_BASE64.test(text.slice(start, end))) return null;
+      BASE64_RUN.lastIndex = start;
+      BASE64_RUN.test(text);
+      if (BASE64_RUN.lastIndex < end) return null;
     }
   }
   return shape;
+}
+
+/**
+ * The next line from `from` on that starts with `prefix` (what a multiline `^prefix` finds).
+ * A loop of indexOf, not a regular expression: a new one per boundary would run interpreted
+ * over the whole message.
+ */
+function lineStartingWith(text: string, prefix: string, from: number): number {
+  for (let at = text.indexOf(prefix, from); at >= 0; at = text.indexOf(prefix, at + 1)) {
+    if (at === 0 || lineEndsAt(text, at - 1)) return at;
+  }
+  return -1;
+}
+
+/**
+ * The next line from `from` on that is `delimiter` and nothing but blanks (a multiline
+ * `^delimiter[ \t]*\r?$`): where it starts, and where that match ends (before the LF).
+ */
+function delimiterLine(
+  text: string,
+  delimiter: string,
+  from: number,
+): { start: number; end: number } | null {
+  for (let at = lineStartingWith(text, delimiter, from); at >= 0;) {
+    let end = at + delimiter.length;
+    while (text[end] === ' ' || text[end] === '\t') end++;
+    if (text[end] === '\r' && lineEndsAt(text, end + 1)) end++;
+    if (lineEndsAt(text, end)) return { start: at, end };
+    at = lineStartingWith(text, delimiter, at + 1);
+  }
+  return null;
+}
+
+/** A multiline `$` (the text is ASCII: no other line terminators). */
+function lineEndsAt(text: string, at: number): boolean {
+  return at === text.length || text[at] === '\n' || text[at] === '\r';
 }
 
 /** The header block starting at `from` (unfolded) and where its body starts, or null. */
@@ -383,8 +417,4 @@ function headerOf(headers: string, name: string): string | null {
   const re = new RegExp(`\\n${name}[ \\t]*:([^\\r\\n]*)`, 'gi');
   const values = [...headers.matchAll(re)];
   return values.length === 1 ? values[0]![1]! : null;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
