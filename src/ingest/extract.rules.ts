@@ -12,6 +12,10 @@ export const HISTORY_START: readonly RegExp[] = [
   /^-{2,}\s*(?:forwarded message|пересылаемое сообщение|пересланное сообщение|жіберілген хабарлама|қайта жіберілген хабарлама)\s*-{2,}\s*$/iu,
   /^(?:begin forwarded message|начало пересылаемого сообщения):?\s*$/iu,
   /^_{10,}\s*$/u, // Outlook puts a rule of underscores above the From:/Sent: block
+];
+
+/** The same for lines ending in a colon; only such (trimmed) lines are tried: these are costly. */
+export const HISTORY_START_COLON: readonly RegExp[] = [
   /^on\s.{3,200}\bwrote:\s*$/iu,
   /^.{3,200}\s(?:пишет|написал|написала|написал\(а\)|жазды|жазған):\s*$/iu,
   // Gmail in Russian/Kazakh: «пн, 12 мар. 2024 г. в 10:15, Иван <ivan@mail.kz>:»

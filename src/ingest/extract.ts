@@ -22,6 +22,7 @@ import {
   HEADER_FROM,
   HEADER_NEXT,
   HISTORY_START,
+  HISTORY_START_COLON,
   HOME_ADDRESS_CUE,
   HOME_ADDRESS_LABEL,
   LEGAL_FORMS_AFTER_NAME,
@@ -167,19 +168,21 @@ export function normaliseText(text: string): string {
   if (/<(?:br|p|div)\b[^>]*>/i.test(t)) {
     t = t.replace(/<(?:br|\/p|\/div|\/li|\/tr)\b[^>]*>/gi, '\n').replace(/<[^>]+>/g, '');
   }
-  t = t
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&laquo;/g, '«')
-    .replace(/&raquo;/g, '»')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    // html-to-text writes links and images as "text [url]"
-    .replace(/\s*\[(?:mailto:|https?:\/\/|cid:|tel:)[^\]\s]*\]/gi, '')
-    .replace(/[\u00A0\u2007\u202F\t]/g, ' ');
-  return t;
+  // each pass below is skipped when its one indispensable character is absent (most letters)
+  if (t.includes('&')) {
+    t = t
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;|&apos;/g, "'")
+      .replace(/&laquo;/g, '«')
+      .replace(/&raquo;/g, '»')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  }
+  // html-to-text writes links and images as "text [url]"
+  if (t.includes('[')) t = t.replace(/\s*\[(?:mailto:|https?:\/\/|cid:|tel:)[^\]\s]*\]/gi, '');
+  return t.replace(/[\u00A0\u2007\u202F\t]/g, ' ');
 }
 
 interface Letter {
@@ -230,6 +233,7 @@ function findHistoryStart(lines: string[]): number {
     const line = (lines[i] ?? '').trim();
     const next = (lines[i + 1] ?? '').trim();
     if (HISTORY_START.some((re) => re.test(line))) return i;
+    if (line.endsWith(':') && HISTORY_START_COLON.some((re) => re.test(line))) return i;
     if (WROTE_OPENING.test(line) && WROTE_CONTINUATION.test(next)) return i;
     if (HEADER_FROM.test(line)) {
       const following = lines.slice(i + 1, i + 5).map((l) => l.trim());
@@ -297,7 +301,7 @@ function isBlank(s: string): boolean {
 }
 
 function collapse(s: string): string {
-  return s.replace(/\s+/gu, ' ').trim();
+  return s.replace(/\s+/g, ' ').trim();
 }
 
 function cleanSubject(subject: string | null): string | null {
@@ -504,10 +508,11 @@ const FORM = `(?<![\\p{L}])(${ABBREVIATION_ALT})(?![\\p{L}])`;
 const FORM_THEN_NAME = new RegExp(`${FORM}\\s*(?:${QUOTED}|${UNQUOTED_NAME})`, 'u');
 const QUOTED_THEN_FORM = new RegExp(`(?:${QUOTED})\\s*${FORM}`, 'u');
 const NAME_THEN_FORM = new RegExp(`${UNQUOTED_NAME}\\s+${FORM}`, 'u');
+const FORM_ALONE = new RegExp(FORM, 'u');
 
 function findLegalForm(s: string): string | null {
   for (const [re, form] of LEGAL_FORM_LONG) if (re.test(s)) return form;
-  const m = new RegExp(FORM, 'u').exec(s);
+  const m = FORM_ALONE.exec(s);
   return m?.[1] ?? null;
 }
 
@@ -519,6 +524,8 @@ function firstDefined(groups: (string | undefined)[]): string | undefined {
 export function parseOrganisation(fragment: string): Organisation | null {
   let text = fragment;
   for (const [re, form] of LEGAL_FORM_LONG) text = text.replace(re, form);
+  // every pattern below needs a legal form: most lines have none
+  if (!FORM_ALONE.test(text)) return null;
 
   const candidates: Organisation[] = [];
   const quotedFirst = QUOTED_THEN_FORM.exec(text);
