@@ -38,6 +38,47 @@ const KAZAKH_LATIN_LETTERS = /[äöüūıığşñ]/u;
 
 type Vote = 'kk' | 'ru' | null;
 
+/** What one word tells: a Cyrillic word's vote, a Latin word's language, or nothing known. */
+type WordKind = 'kk' | 'ru' | 'cyrillic' | 'kk-latin' | 'en' | 'latin' | 'other';
+
+interface WordClass {
+  kind: WordKind;
+  /** a capitalised word is often a name (Нұрлан, Алматы): it counts for half */
+  weight: number;
+}
+
+/**
+ * Memo of classify: most words recur from letter to letter, and classifying one takes a handful
+ * of Unicode regular expressions. Dropped when it holds WORD_MEMO_MAX words; long words stay out.
+ */
+const WORD_MEMO = new Map<string, WordClass>();
+const WORD_MEMO_MAX = 50_000;
+const WORD_MEMO_MAX_LENGTH = 40;
+
+function classify(raw: string): WordClass {
+  const memo = WORD_MEMO.get(raw);
+  if (memo !== undefined) return memo;
+  const found = { kind: kindOf(raw.toLowerCase()), weight: CAPITALISED.test(raw) ? 0.5 : 1 };
+  if (raw.length > WORD_MEMO_MAX_LENGTH) return found;
+  if (WORD_MEMO.size >= WORD_MEMO_MAX) WORD_MEMO.clear();
+  WORD_MEMO.set(raw, found);
+  return found;
+}
+
+/** `word` in lower case. */
+function kindOf(word: string): WordKind {
+  if (CYRILLIC.test(word)) return cyrillicVote(word) ?? 'cyrillic';
+  if (!LATIN.test(word)) return 'other';
+  // Kazakh in the Latin alphabet: «jūmys», «bastyğy»
+  if (KAZAKH_LATIN_LETTERS.test(word)) return 'kk-latin';
+  return ENGLISH_WORDS.has(word) ? 'en' : 'latin';
+}
+
+/** A text without these holds no address or link: NOISE has nothing to remove from it. */
+function mayHoldNoise(text: string): boolean {
+  return text.includes('@') || text.includes('://') || /www\./i.test(text);
+}
+
 function cyrillicVote(word: string): Vote {
   if (KAZAKH_LETTERS.test(word) || KAZAKH_WORDS.has(word)) return 'kk';
   if (RUSSIAN_WORDS.has(word) || RUSSIAN_ONLY_LETTERS.test(word)) return 'ru';
@@ -56,24 +97,34 @@ export function detectLanguage(text: string): LanguageGuess {
   let kkLatinEvidence = 0;
   let other = 0;
 
-  for (const [raw] of text.replace(NOISE, ' ').matchAll(WORD)) {
-    // a capitalised word is often a name (Нұрлан, Алматы): it counts for half
-    const weight = CAPITALISED.test(raw) ? 0.5 : 1;
-    const word = raw.toLowerCase();
-    if (CYRILLIC.test(word)) {
-      cyrillic += 1;
-      const vote = cyrillicVote(word);
-      if (vote === 'kk') kkEvidence += weight;
-      else if (vote === 'ru') ruEvidence += weight;
-    } else if (LATIN.test(word) && KAZAKH_LATIN_LETTERS.test(word)) {
-      // Kazakh in the Latin alphabet: «jūmys», «bastyğy»
-      kkLatin += 1;
-      kkLatinEvidence += weight;
-    } else if (LATIN.test(word)) {
-      latin += 1;
-      if (ENGLISH_WORDS.has(word)) enEvidence += weight;
-    } else {
-      other += 1;
+  const words = mayHoldNoise(text) ? text.replace(NOISE, ' ') : text;
+  for (const [raw] of words.matchAll(WORD)) {
+    const { kind, weight } = classify(raw);
+    switch (kind) {
+      case 'kk':
+        cyrillic += 1;
+        kkEvidence += weight;
+        break;
+      case 'ru':
+        cyrillic += 1;
+        ruEvidence += weight;
+        break;
+      case 'cyrillic':
+        cyrillic += 1;
+        break;
+      case 'kk-latin':
+        kkLatin += 1;
+        kkLatinEvidence += weight;
+        break;
+      case 'en':
+        latin += 1;
+        enEvidence += weight;
+        break;
+      case 'latin':
+        latin += 1;
+        break;
+      case 'other':
+        other += 1;
     }
   }
 
