@@ -2,7 +2,9 @@
  * The one place that opens a database: postgres.js when DATABASE_URL is set, embedded PGlite
  * otherwise. Everything else receives a `Database` and never opens connections of its own.
  */
+import { once } from 'node:events';
 import { chmodSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -67,6 +69,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     max: options.max ?? 10,
     onnotice: () => {},
     connection: { application_name: 'senim' },
+    // documented ("Custom socket") but missing from postgres.js's types
+    ...({ socket: connectNoDelay } as object),
   });
   const pgDb = drizzlePostgres({ client, schema });
   const db = pgDb as unknown as Db;
@@ -118,6 +122,36 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+interface SocketTarget {
+  host: string[];
+  port: number[];
+  path?: string | false;
+  connect_timeout?: number;
+}
+
+/**
+ * postgres.js's connection, with Nagle's algorithm off (as libpq does): a COPY's closing message,
+ * a few bytes after a large write, otherwise waits for the server's delayed ACK (40 ms). The
+ * hosts are tried in order; a Unix socket path (`?host=/run/postgresql`) is honoured.
+ */
+async function connectNoDelay(target: SocketTarget): Promise<net.Socket> {
+  const candidates = target.path
+    ? [{ path: target.path }]
+    : target.host.map((host, i) => ({ host, port: target.port[i] ?? target.port[0] ?? 5432 }));
+  let failure: unknown = new Error('no PostgreSQL host to connect to');
+  for (const candidate of candidates) {
+    const socket = net.connect({ ...candidate, noDelay: true });
+    try {
+      await once(socket, 'connect');
+      return socket;
+    } catch (error) {
+      socket.destroy();
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 /**

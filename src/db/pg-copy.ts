@@ -1,0 +1,163 @@
+/**
+ * Bulk rows through PostgreSQL's binary COPY (postgres.js only). The backlog's messages carry their
+ * sealed originals: sent as parameters, the driver turns every byte into text (hex, or base64 the
+ * server decodes), building strings several times the size of the mail. Binary COPY sends the
+ * bytes as they are. PGlite has no COPY FROM STDIN here: callers fall back to INSERT.
+ */
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { is } from 'drizzle-orm';
+import { PostgresJsSession } from 'drizzle-orm/postgres-js';
+import type { Sql } from 'postgres';
+import type { Tx } from './database.js';
+
+export type CopyType = 'int4' | 'int8' | 'text' | 'bytea' | 'timestamptz' | 'jsonb';
+
+export interface CopyColumn {
+  name: string;
+  type: CopyType;
+}
+
+export type CopyValue = number | string | Buffer | Date | null;
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** PostgreSQL's epoch for timestamps: 2000-01-01T00:00:00Z, in Unix milliseconds. */
+const PG_EPOCH_MS = 946_684_800_000;
+const NULL_FIELD = Buffer.from([0xff, 0xff, 0xff, 0xff]);
+
+/** The header of a binary COPY stream: signature, flags 0, no extension area. */
+export function copyHeader(): Buffer {
+  return Buffer.concat([SIGNATURE, Buffer.alloc(8)]);
+}
+
+/** The trailer: a field count of -1. */
+export function copyTrailer(): Buffer {
+  return Buffer.from([0xff, 0xff]);
+}
+
+/** One row in binary COPY format: field count, then each field as length + bytes (-1: null). */
+export function copyRow(columns: readonly CopyColumn[], values: readonly CopyValue[]): Buffer {
+  const parts: Buffer[] = [];
+  const count = Buffer.alloc(2);
+  count.writeInt16BE(columns.length);
+  parts.push(count);
+  columns.forEach((column, i) => {
+    const value = values[i] ?? null;
+    if (value === null) {
+      parts.push(NULL_FIELD);
+      return;
+    }
+    const bytes = fieldBytes(column, value);
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(bytes.length);
+    parts.push(length, bytes);
+  });
+  return Buffer.concat(parts);
+}
+
+function fieldBytes(column: CopyColumn, value: Exclude<CopyValue, null>): Buffer {
+  switch (column.type) {
+    case 'int4': {
+      const out = Buffer.alloc(4);
+      out.writeInt32BE(expectNumber(column, value));
+      return out;
+    }
+    case 'int8': {
+      const out = Buffer.alloc(8);
+      out.writeBigInt64BE(BigInt(expectNumber(column, value)));
+      return out;
+    }
+    case 'timestamptz': {
+      if (!(value instanceof Date)) throw new TypeError(`${column.name}: a Date is expected`);
+      const out = Buffer.alloc(8);
+      out.writeBigInt64BE(BigInt(value.getTime() - PG_EPOCH_MS) * 1000n);
+      return out;
+    }
+    case 'text':
+      return Buffer.from(expectString(column, value), 'utf8');
+    case 'jsonb':
+      // jsonb's binary form: a version byte (1), then the JSON text
+      return Buffer.concat([Buffer.from([1]), Buffer.from(expectString(column, value), 'utf8')]);
+    case 'bytea':
+      if (!Buffer.isBuffer(value)) throw new TypeError(`${column.name}: a Buffer is expected`);
+      return value;
+  }
+}
+
+function expectNumber(column: CopyColumn, value: CopyValue): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new TypeError(`${column.name}: an integer is expected`);
+  }
+  return value;
+}
+
+function expectString(column: CopyColumn, value: CopyValue): string {
+  if (typeof value !== 'string') throw new TypeError(`${column.name}: a string is expected`);
+  return value;
+}
+
+/** The postgres.js connection of a drizzle transaction; null on another driver (PGlite). */
+function copyConnection(tx: Tx): Sql | null {
+  // drizzle keeps the transaction's session (and its postgres.js connection) out of its types
+  const { session } = tx as unknown as { session: unknown };
+  return is(session, PostgresJsSession) ? (session as unknown as { client: Sql }).client : null;
+}
+
+/** True when rows can be sent with copyRows in this transaction. */
+export function canCopy(tx: Tx): boolean {
+  return copyConnection(tx) !== null;
+}
+
+/**
+ * Sends the rows with COPY … FROM STDIN (FORMAT binary) inside the caller's transaction. Table and
+ * column names are the caller's constants, never input. Constraints and defaults apply as for
+ * INSERT; a violation fails the statement (and the transaction) with the usual SQLSTATE.
+ */
+export async function copyRows(
+  tx: Tx,
+  table: string,
+  columns: readonly CopyColumn[],
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
+  const client = copyConnection(tx);
+  if (!client) throw new Error('copyRows needs a postgres.js transaction');
+  const names = columns.map((c) => `"${c.name}"`).join(', ');
+  // encoded before the COPY starts: a bad value must not leave the connection in copy mode
+  const encoded = rows.map((values) => copyRow(columns, values));
+  const sink = await client
+    .unsafe(`copy "${table}" (${names}) from stdin (format binary)`)
+    .writable();
+  const done = finished(sink);
+  done.catch(() => {}); // awaited below
+  const write = async (chunk: Buffer) => {
+    // an error mid-stream (a row the server refused) destroys the sink: 'error' rejects once()
+    if (!sink.write(chunk)) await once(sink, 'drain');
+  };
+  await write(copyHeader());
+  for (const row of encoded) await write(row);
+  await new Promise<void>((resolve, reject) =>
+    sink.write(copyTrailer(), (error) => (error ? reject(error) : resolve())),
+  );
+  sink.end();
+  // postgres.js never settles a COPY the server fails after its last row (the sink's final
+  // callback waits for a completion that does not come): a query queued behind it (once the sink
+  // has handed over, a tick after end) settles either way, failing when the transaction aborted.
+  await new Promise((resolve) => setImmediate(resolve));
+  try {
+    await client`select 1`;
+  } catch (error) {
+    throw new CopyFailed(table, error);
+  }
+  await done;
+}
+
+/** The server refused rows of a COPY; the transaction is aborted. */
+export class CopyFailed extends Error {
+  readonly code: string | undefined;
+  constructor(table: string, cause: unknown) {
+    super(`COPY into ${table} failed`, { cause });
+    this.name = 'CopyFailed';
+    // the SQLSTATE of what followed (the aborted transaction), for callers that classify errors
+    this.code = (cause as { code?: string } | null)?.code;
+  }
+}

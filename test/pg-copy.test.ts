@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../src/db/database.js';
+import { canCopy, copyRows, type CopyColumn } from '../src/db/pg-copy.js';
+import { pglite, postgresEngine, type TestDatabase } from './helpers/engines.js';
+
+const COLUMNS: CopyColumn[] = [
+  { name: 'i4', type: 'int4' },
+  { name: 'i8', type: 'int8' },
+  { name: 't', type: 'text' },
+  { name: 'b', type: 'bytea' },
+  { name: 'ts', type: 'timestamptz' },
+  { name: 'j', type: 'jsonb' },
+];
+
+// The backlog's messages go to PostgreSQL by binary COPY: every type must arrive as sent.
+describe('binary COPY on PostgreSQL', () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await postgresEngine.open();
+    await t.database.db.execute(
+      sql`create table copy_probe (i4 integer, i8 bigint, t text, b bytea, ts timestamptz, j jsonb, d text default 'default')`,
+    );
+  });
+  afterAll(() => t?.dispose());
+
+  it('stores integers, text, bytes, instants, JSON and nulls as sent, defaults included', async () => {
+    const bytes = Buffer.from([0, 1, 2, 0xff, 0x0d, 0x0a]);
+    const at = new Date('2026-11-26T01:02:03.456Z');
+    await t.database.db.transaction(async (tx) => {
+      expect(canCopy(tx)).toBe(true);
+      await copyRows(tx, 'copy_probe', COLUMNS, [
+        [-7, 9_007_199_254_740_991, 'Өтініш №5 — «жалоба»', bytes, at, '{"a":[1,"ә"]}'],
+        [null, null, null, null, null, null],
+      ]);
+    });
+    const found = await rows<Record<string, unknown>>(
+      t.database.db,
+      sql`select i4, i8::text as i8, t, encode(b, 'hex') as b, ts, j, d from copy_probe order by i4 nulls last`,
+    );
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatchObject({
+      i4: -7,
+      i8: '9007199254740991',
+      t: 'Өтініш №5 — «жалоба»',
+      b: '000102ff0d0a',
+      j: { a: [1, 'ә'] },
+      d: 'default',
+    });
+    expect(new Date(found[0]!.ts as string).toISOString()).toBe(at.toISOString());
+    expect(found[1]).toMatchObject({ i4: null, i8: null, t: null, b: null, j: null });
+  });
+
+  it.each([
+    ['after its last row', 2],
+    ['in the middle of a long stream', 20_000],
+  ])('fails, and the transaction with it, on a constraint violation %s', async (_, count) => {
+    await t.database.db.execute(sql`drop table if exists copy_unique`);
+    await t.database.db.execute(sql`create table copy_unique (t text primary key)`);
+    // the second row repeats the first
+    const values = Array.from({ length: count }, (_, i) => [`x${i === 1 ? 0 : i}`.padEnd(200)]);
+    const attempt = t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into copy_unique values ('kept?')`);
+      await copyRows(tx, 'copy_unique', [{ name: 't', type: 'text' }], values);
+    });
+    await expect(attempt).rejects.toThrow();
+    const left = await rows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from copy_unique`,
+    );
+    expect(left[0]!.n).toBe(0);
+  });
+
+  it('refuses a value of the wrong kind before sending anything', async () => {
+    await expect(
+      t.database.db.transaction((tx) =>
+        copyRows(tx, 'copy_probe', [{ name: 'i4', type: 'int4' }], [['seven']]),
+      ),
+    ).rejects.toThrow(/i4: an integer is expected/);
+  });
+});
+
+describe('binary COPY on PGlite', () => {
+  it('is not offered: callers insert instead', async () => {
+    const t = await pglite.open();
+    try {
+      await t.database.db.transaction((tx) => {
+        expect(canCopy(tx)).toBe(false);
+        return Promise.resolve();
+      });
+    } finally {
+      await t.dispose();
+    }
+  });
+});
