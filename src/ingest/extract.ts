@@ -300,8 +300,11 @@ function isBlank(s: string): boolean {
   return s.trim() === '';
 }
 
+/** Runs of whitespace that are not already one plain space (those need no replacing). */
+const WHITESPACE_TO_COLLAPSE = /\s{2,}|[^\S ]/g;
+
 function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return s.replace(WHITESPACE_TO_COLLAPSE, ' ').trim();
 }
 
 function cleanSubject(subject: string | null): string | null {
