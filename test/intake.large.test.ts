@@ -24,13 +24,15 @@ function large(mb: number, headers: string[] = []): Buffer {
 
 // Messages above 4 MB are sealed and stored as pieces of their own (memory stays flat, nothing is
 // rewritten): joined, they must still open to the very bytes received.
-describe.each(engines)('large messages on $name', (engine) => {
+describe.each(
+  engines.flatMap((engine) => [0, 1].map((workers) => ({ engine, workers, name: engine.name }))),
+)('large messages on $name, $workers prepare workers', ({ engine, workers }) => {
   let t: TestDatabase;
   let intake: Intake;
 
   beforeAll(async () => {
     t = await engine.open();
-    intake = createIntake(intakeDeps(t));
+    intake = createIntake(intakeDeps(t, { workers }));
   });
   afterAll(() => t?.dispose());
 
@@ -51,11 +53,22 @@ describe.each(engines)('large messages on $name', (engine) => {
     const appeal = large(9);
     const autoReply = large(9, ['Auto-Submitted: auto-replied']);
     const small = eml();
-    const outcomes = await intake.acceptMany([imap(small, 1), imap(appeal, 2), imap(autoReply, 3)]);
+    // handed over, the buffers are intake's (a worker may take them): compare against copies
+    const [appealSent, autoReplySent, smallSent] = [appeal, autoReply, small].map((b) =>
+      Buffer.from(b),
+    );
+    const outcomes = await intake.acceptMany([
+      imap(smallSent!, 1),
+      imap(appealSent!, 2),
+      imap(autoReplySent!, 3),
+    ]);
     expect(outcomes.map((o) => o.kind)).toEqual(['registered', 'registered', 'recorded']);
     expect((await storedRaw(outcomes[1]!.messageId)).equals(appeal)).toBe(true);
     expect((await storedRaw(outcomes[2]!.messageId)).equals(autoReply)).toBe(true);
     expect((await storedRaw(outcomes[0]!.messageId)).equals(small)).toBe(true);
+    // with a worker, the large ones were moved to it and back (not copied); the small one copied
+    expect(appealSent!.length).toBe(workers > 0 ? 0 : appeal.length);
+    expect(smallSent!.length).toBe(small.length);
     // 9 MB in 1 MB pieces plus the head; the small one stays in its row
     expect(await pieceCount(outcomes[1]!.messageId)).toBe(11);
     expect(await pieceCount(outcomes[0]!.messageId)).toBe(0);

@@ -17,7 +17,10 @@ export interface SmtpOrigin {
 }
 
 export interface RawMessage {
-  /** the whole message as received; sources stream large ones to a temp file first if needed */
+  /**
+   * the whole message as received; sources stream large ones to a temp file first if needed.
+   * Handed over, it belongs to intake: a large one may be moved to a worker thread (and emptied).
+   */
   raw: Buffer;
   /** IMAP INTERNALDATE or SMTP receipt time: column 2 of the journal (the Date: header is untrusted) */
   receivedAt: Date;

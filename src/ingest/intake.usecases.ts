@@ -52,13 +52,14 @@ import {
   type StoredParsed,
 } from './messages.repository.js';
 import { parseMail } from './parse.js';
-import { createPreparePool, type PreparePool } from './prepare.pool.js';
+import { createPreparePool, PrepareFailed, type PreparePool } from './prepare.pool.js';
 import {
   EXTRACT_FAILED,
   prepareMail,
   safeExtract,
   sha256Hex,
   type PrepareConfig,
+  type PreparedMail,
 } from './prepare.js';
 
 export { reducedRaw, sha256Hex } from './prepare.js';
@@ -87,8 +88,6 @@ export interface IntakeDeps {
 const GROUP_SIZE = 20;
 /** Groups parsed ahead of the one committing (memory: at most this many groups of parsed mail). */
 const LOOKAHEAD_GROUPS = 2;
-/** Larger messages are prepared on the main thread: copying them to a worker would double them. */
-const POOL_MAX_BYTES = 4 * 1024 * 1024;
 /** Attempts of one transaction that lost a race (unique violation, deadlock) before falling back. */
 const RACE_RETRIES = 3;
 const DAY_MS = 86_400_000;
@@ -322,16 +321,19 @@ function lockKey(identity: MessageIdentity): string {
 async function prepare(
   deps: IntakeDeps,
   pool: PreparePool | null,
-  message: RawMessage,
+  given: RawMessage,
 ): Promise<Prepared> {
-  const config = prepareConfig(deps);
   // CPU work outside the transaction, on another core when there is a pool: it overlaps the
   // fetching and the commit of other groups (acceptMany)
-  // A large message is parsed here, streaming, rather than copied to a worker (memory stays flat).
-  const mail =
-    pool && message.raw.length <= POOL_MAX_BYTES
-      ? await pool.prepare(message.raw).catch(() => prepareMail(message.raw, config))
-      : await prepareMail(message.raw, config);
+  const { prepared: mail, raw } = pool
+    ? await pool.prepare(given.raw).catch((error: unknown) => {
+        // a worker that stopped with the message moved into it: the source fetches it again
+        if (error instanceof SenimError && error.kind === 'operational') throw error;
+        return prepareHere(deps, error instanceof PrepareFailed ? error.raw : given.raw);
+      })
+    : await prepareHere(deps, given.raw);
+  // the raw may have travelled to the worker and back: the bytes returned are the message's
+  const message: RawMessage = { ...given, raw };
   const { parsed } = mail;
   return {
     message,
@@ -344,12 +346,19 @@ async function prepare(
     },
     parsed,
     classification: mail.classification,
-    stored: mail.reduced ?? message.raw,
+    stored: mail.reduced ?? raw,
     notes: mail.notes,
     extracted: mail.extracted,
     decision: mail.decision,
     minimal: false,
   };
+}
+
+async function prepareHere(
+  deps: IntakeDeps,
+  raw: Buffer,
+): Promise<{ prepared: PreparedMail; raw: Buffer }> {
+  return { prepared: await prepareMail(raw, prepareConfig(deps)), raw };
 }
 
 function prepareConfig(deps: IntakeDeps): PrepareConfig {

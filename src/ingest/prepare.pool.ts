@@ -1,8 +1,9 @@
 /**
  * Parsing, extraction and triage of a backlog on other cores (node:worker_threads), so the main
- * thread is free for IMAP and the database. Each message is copied to a worker (the main thread
- * keeps its raw to store it); the result comes back as plain data. A worker that dies fails only
- * its messages in hand, which the caller then prepares on the main thread as before.
+ * thread is free for IMAP and the database. A small message is copied to a worker, a large one
+ * moved there and back (the main thread stores it afterwards); the result comes back as plain
+ * data. A worker that dies fails only its messages in hand: copied ones the caller prepares on
+ * the main thread as before, moved ones must be fetched again.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -11,7 +12,23 @@ import type { Logger } from '../log.js';
 import type { PrepareConfig, PreparedMail } from './prepare.js';
 
 export interface PreparePool {
-  prepare(raw: Buffer): Promise<PreparedMail>;
+  /**
+   * Prepares a message in a worker. The result carries the raw bytes back: a large message is
+   * moved to the worker and back rather than copied (use the returned `raw`, never the one given).
+   * When a worker dies with a moved message, the bytes are gone from this process: the promise
+   * rejects with a `prepare-worker-lost` error and the caller must get the message again.
+   */
+  prepare(raw: Buffer): Promise<{ prepared: PreparedMail; raw: Buffer }>;
+}
+
+/** The worker could not prepare a message (a bug: bad mail does not throw); here is its raw. */
+export class PrepareFailed extends SenimError {
+  constructor(
+    reason: string,
+    readonly raw: Buffer,
+  ) {
+    super('prepare-worker', `prepare failed (${reason})`);
+  }
 }
 
 /** One core is left to the main thread (IMAP, database): on 2 cores, one worker. */
@@ -22,12 +39,24 @@ export function defaultPrepareWorkers(): number {
 /** After this many worker deaths the pool gives up and everything runs on the main thread. */
 const MAX_CRASHES = 3;
 
-interface Slot {
-  worker: Worker;
-  pending: Map<number, { resolve: (p: PreparedMail) => void; reject: (e: Error) => void }>;
+interface Job {
+  resolve: (result: { prepared: PreparedMail; raw: Buffer }) => void;
+  reject: (e: Error) => void;
+  /** the raw was moved to the worker: it cannot be prepared here instead */
+  moved: boolean;
 }
 
-type Reply = { id: number; prepared: PreparedMail } | { id: number; error: string };
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Job>;
+}
+
+type Reply =
+  | { id: number; prepared: PreparedMail; raw: Uint8Array }
+  | { id: number; error: string; raw: Uint8Array };
+
+/** Messages at least this large are moved to the worker (and back), not copied. */
+const MOVE_MIN_BYTES = 256 * 1024;
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(
@@ -69,9 +98,8 @@ export function createPreparePool(config: PrepareConfig, size: number, log: Logg
       if (!job) return;
       slot.pending.delete(reply.id);
       if (slot.pending.size === 0) worker.unref();
-      if ('error' in reply)
-        job.reject(new SenimError('prepare-worker', `prepare failed (${reply.error})`));
-      else job.resolve(revive(reply.prepared));
+      if ('error' in reply) job.reject(new PrepareFailed(reply.error, asBuffer(reply.raw)));
+      else job.resolve({ prepared: revive(reply.prepared), raw: asBuffer(reply.raw) });
     });
     const fail = () => {
       if (slots[index] !== slot) return;
@@ -84,7 +112,15 @@ export function createPreparePool(config: PrepareConfig, size: number, log: Logg
           : 'prepare worker stopped; its messages are prepared on the main thread',
       );
       for (const job of slot.pending.values()) {
-        job.reject(new SenimError('prepare-worker', 'a prepare worker stopped'));
+        job.reject(
+          job.moved
+            ? new SenimError(
+                'prepare-worker-lost',
+                'A prepare worker stopped holding a message; it is fetched again on the next pass',
+                'operational',
+              )
+            : new SenimError('prepare-worker', 'a prepare worker stopped'),
+        );
       }
       slot.pending.clear();
     };
@@ -106,22 +142,38 @@ export function createPreparePool(config: PrepareConfig, size: number, log: Logg
       }
       const slot = slots[index] ?? start(index);
       const id = nextId++;
-      const copy = new Uint8Array(raw.byteLength);
-      copy.set(raw);
-      return new Promise<PreparedMail>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
+      const moved = raw.length >= MOVE_MIN_BYTES && ownsItsMemory(raw);
+      const sent = moved ? raw : copyOf(raw);
+      return new Promise((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject, moved });
         if (slot.pending.size === 1) slot.worker.ref();
-        slot.worker.postMessage({ id, raw: copy }, [copy.buffer]);
+        slot.worker.postMessage({ id, raw: sent }, [sent.buffer as ArrayBuffer]);
       });
     },
   };
 }
 
+/** A Buffer alone on its ArrayBuffer (not a slice of a pool or of a larger read) can be moved. */
+function ownsItsMemory(raw: Buffer): boolean {
+  return (
+    raw.byteOffset === 0 &&
+    raw.byteLength === raw.buffer.byteLength &&
+    raw.buffer instanceof ArrayBuffer
+  );
+}
+
+function copyOf(raw: Buffer): Uint8Array {
+  const copy = new Uint8Array(raw.byteLength);
+  copy.set(raw);
+  return copy;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Buffers arrive as Uint8Array from another thread. */
 function revive(p: PreparedMail): PreparedMail {
   const reduced = p.reduced as Uint8Array | null;
-  return {
-    ...p,
-    reduced: reduced ? Buffer.from(reduced.buffer, reduced.byteOffset, reduced.byteLength) : null,
-  };
+  return { ...p, reduced: reduced ? asBuffer(reduced) : null };
 }

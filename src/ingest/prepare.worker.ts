@@ -15,10 +15,15 @@ const port = parentPort!;
 
 port.on('message', (job: Job) => {
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
+  // the raw goes back to the main thread, which stores it (moved, not copied)
+  const transfer = [job.raw.buffer as ArrayBuffer];
   prepareMail(raw, config).then(
-    (prepared) => port.postMessage({ id: job.id, prepared }),
+    (prepared) => port.postMessage({ id: job.id, prepared, raw: job.raw }, transfer),
     // prepareMail does not throw for bad mail; this is a bug, reported by code only
     (error: unknown) =>
-      port.postMessage({ id: job.id, error: error instanceof Error ? error.name : 'error' }),
+      port.postMessage(
+        { id: job.id, error: error instanceof Error ? error.name : 'error', raw: job.raw },
+        transfer,
+      ),
   );
 });
