@@ -4,19 +4,44 @@
  * nothing changed; an operational failure → exit 1. Messages never carry personal data.
  */
 import { Command, CommanderError } from 'commander';
-import { journalCommands } from './cli/journal.commands.js';
-import { caseViewCommands } from './cli/case-view.commands.js';
-import { caseCommands } from './cli/case.commands.js';
-import { heldCommands } from './cli/held.commands.js';
-import { digestCommands } from './cli/digest.commands.js';
-import { ingestCommands } from './cli/ingest.commands.js';
-import { statusCommands } from './cli/status.commands.js';
 import { loadConfig, withApp } from './cli/context.js';
-import { runDaemon } from './daemon.js';
 import { info, out } from './cli/io.js';
 import { errorCodes, SenimError } from './errors.js';
 
-function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+const journal = async (): Promise<Register[]> => [
+  (await import('./cli/journal.commands.js')).journalCommands,
+];
+const cases = async (): Promise<Register[]> => [
+  (await import('./cli/case-view.commands.js')).caseViewCommands,
+  (await import('./cli/case.commands.js')).caseCommands,
+];
+
+/**
+ * The modules of each top-level command, in the order help lists them. A run loads only its own
+ * command's (a daemon or an ingest pass need not hold the exports, reports and case tools in
+ * memory); help and unknown commands load them all.
+ */
+const COMMAND_MODULES: Record<string, () => Promise<Register[]>> = {
+  journal,
+  phone: journal,
+  case: cases,
+  triage: cases,
+  held: async () => [(await import('./cli/held.commands.js')).heldCommands],
+  digest: async () => [(await import('./cli/digest.commands.js')).digestCommands],
+  ingest: async () => [(await import('./cli/ingest.commands.js')).ingestCommands],
+  status: async () => [(await import('./cli/status.commands.js')).statusCommands],
+};
+
+async function commandsFor(name: string | undefined): Promise<Register[]> {
+  const own = name === undefined ? undefined : COMMAND_MODULES[name];
+  if (own) return own();
+  const all = await Promise.all([...new Set(Object.values(COMMAND_MODULES))].map((load) => load()));
+  return all.flat();
+}
+
+async function buildProgram(commandName: string | undefined): Promise<Command> {
   const program = new Command('senim')
     .description('Senim: the AlES trust line journal — mailbox to journal, answers, reports')
     .exitOverride()
@@ -37,17 +62,12 @@ function buildProgram(): Command {
     .command('start')
     .description('the daemon: ingest, deliver, schedules; stops cleanly on SIGINT/SIGTERM')
     .action(async () => {
+      const { runDaemon } = await import('./daemon.js');
       // The daemon reports missing recipients in its own log (the scheduler says so at start).
       await runDaemon(loadConfig());
     });
 
-  journalCommands(program);
-  caseViewCommands(program);
-  caseCommands(program);
-  heldCommands(program);
-  digestCommands(program);
-  ingestCommands(program);
-  statusCommands(program);
+  for (const register of await commandsFor(commandName)) register(program);
   return program;
 }
 
@@ -57,7 +77,7 @@ function applyExitOverride(command: Command): void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[2]);
   applyExitOverride(program);
   try {
     await program.parseAsync(argv);
