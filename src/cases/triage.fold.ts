@@ -12,14 +12,21 @@ const KK_FOLD: Readonly<Record<string, string>> = {
   і: 'и',
 };
 
+/** Triage and the site detection fold the same text one after the other: the last fold is kept. */
+let last = { text: '', folded: '' };
+
 /**
  * Lower case, ё→е, Kazakh letters to plain Cyrillic (people often type Kazakh without them), and a
  * Latin i typed inside a Cyrillic word (a common stand-in for і) to и.
  */
 export function foldText(text: string): string {
-  return text
+  if (text === last.text) return last.folded;
+  const folded = text
     .toLowerCase()
     .replace(/[\u00ad\u200b-\u200d]/g, '')
     .replace(/[ёәғқңөұүһі]/g, (ch) => KK_FOLD[ch] ?? ch)
-    .replace(/(?<=[а-я])i|i(?=[а-я])/g, 'и');
+    // (an `i` first in both alternatives lets the engine skip to the next `i`)
+    .replace(/i(?<=[а-я]i)|i(?=[а-я])/g, 'и');
+  last = { text, folded };
+  return folded;
 }
