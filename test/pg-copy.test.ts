@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/database.js';
@@ -50,6 +51,21 @@ describe('binary COPY on PostgreSQL', () => {
     });
     expect(new Date(found[0]!.ts as string).toISOString()).toBe(at.toISOString());
     expect(found[1]).toMatchObject({ i4: null, i8: null, t: null, b: null, j: null });
+  });
+
+  it('passes a large value through as its own chunk, byte for byte', async () => {
+    const big = randomBytes(300 * 1024);
+    await t.database.db.transaction((tx) =>
+      copyRows(tx, 'copy_probe', COLUMNS, [[42, 1, 'big', big, new Date(), '{}']]),
+    );
+    const [found] = await rows<{ hex: string; size: number }>(
+      t.database.db,
+      sql`select encode(sha256(b), 'hex') as hex, length(b) as size from copy_probe where i4 = 42`,
+    );
+    expect(found).toEqual({
+      hex: createHash('sha256').update(big).digest('hex'),
+      size: big.length,
+    });
   });
 
   it.each([

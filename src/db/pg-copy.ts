@@ -35,24 +35,39 @@ export function copyTrailer(): Buffer {
   return Buffer.from([0xff, 0xff]);
 }
 
-/** One row in binary COPY format: field count, then each field as length + bytes (-1: null). */
-export function copyRow(columns: readonly CopyColumn[], values: readonly CopyValue[]): Buffer {
-  const parts: Buffer[] = [];
+/** Values at least this large are sent as chunks of their own rather than copied into the row. */
+const OWN_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * One row in binary COPY format: field count, then each field as length + bytes (-1: null). Small
+ * fields are joined into few buffers; a large value (a sealed original) is passed through as its
+ * own chunk, not copied: concatenated, the chunks are the row.
+ */
+export function copyRow(columns: readonly CopyColumn[], values: readonly CopyValue[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let small: Buffer[] = [];
   const count = Buffer.alloc(2);
   count.writeInt16BE(columns.length);
-  parts.push(count);
+  small.push(count);
   columns.forEach((column, i) => {
     const value = values[i] ?? null;
     if (value === null) {
-      parts.push(NULL_FIELD);
+      small.push(NULL_FIELD);
       return;
     }
     const bytes = fieldBytes(column, value);
     const length = Buffer.alloc(4);
     length.writeInt32BE(bytes.length);
-    parts.push(length, bytes);
+    small.push(length);
+    if (bytes.length < OWN_CHUNK_BYTES) {
+      small.push(bytes);
+      return;
+    }
+    chunks.push(Buffer.concat(small), bytes);
+    small = [];
   });
-  return Buffer.concat(parts);
+  if (small.length > 0) chunks.push(Buffer.concat(small));
+  return chunks;
 }
 
 function fieldBytes(column: CopyColumn, value: Exclude<CopyValue, null>): Buffer {
@@ -134,7 +149,7 @@ export async function copyRows(
     if (!sink.write(chunk)) await once(sink, 'drain');
   };
   await write(copyHeader());
-  for (const row of encoded) await write(row);
+  for (const row of encoded) for (const chunk of row) await write(chunk);
   await new Promise<void>((resolve, reject) =>
     sink.write(copyTrailer(), (error) => (error ? reject(error) : resolve())),
   );

@@ -35,8 +35,10 @@ function random(n: number): Buffer {
 export function encrypt(key: Buffer, plaintext: Buffer): Buffer {
   const iv = random(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  const body = cipher.update(plaintext);
+  // GCM is a stream mode: final() gives no bytes, so the body is not copied again to append them
+  const rest = cipher.final();
+  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body, rest]);
 }
 
 export function decrypt(key: Buffer, sealed: Buffer): Buffer {
