@@ -14,9 +14,7 @@ import {
   type NewEntry,
   type Registered,
 } from './journal.repository.js';
-import { detectLanguage } from './language.js';
-import { detectSite } from './sites.js';
-import { triage } from './triage.js';
+import { decideAppeal, type AppealDecision } from './appeal-decision.js';
 
 export interface AppealInput {
   receivedAt: Date;
@@ -32,29 +30,6 @@ export interface AppealInput {
   backlog?: boolean;
   /** decided before the transaction (intake prepares a backlog off the main thread) */
   decision?: AppealDecision;
-}
-
-/** What registration decides from the text alone: pure, so it can run anywhere (rules 4.3, 4.10). */
-export interface AppealDecision {
-  language: Language;
-  mixedLanguage: boolean;
-  scope: Scope;
-  category: string | null;
-  evidence: string[];
-  site: string | null;
-}
-
-export function decideAppeal(text: string, language?: Language, mixed?: boolean): AppealDecision {
-  const guess = language ? { language, mixed: mixed ?? false } : detectLanguage(text);
-  const decision = triage(text, guess.language);
-  return {
-    language: guess.language,
-    mixedLanguage: guess.mixed,
-    scope: decision.scope,
-    category: decision.category,
-    evidence: decision.evidence,
-    site: detectSite(text),
-  };
 }
 
 export interface RegistrationDeps {

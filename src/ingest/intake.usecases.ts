@@ -8,6 +8,7 @@
  */
 import { EMPTY_APPELLANT, type Appellant, type Language } from '../cases/appeal.models.js';
 import type { AnswerContext, AnswerPort } from '../cases/answer.port.js';
+import type { AppealDecision } from '../cases/appeal-decision.js';
 import type { WorkingCalendar } from '../cases/calendar.js';
 import {
   answerAddressOf,
@@ -18,7 +19,6 @@ import {
 import {
   registerAppeal,
   registerAppeals,
-  type AppealDecision,
   type AppealInput,
   type RegisteredAppeal,
 } from '../cases/register.usecases.js';

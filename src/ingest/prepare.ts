@@ -4,7 +4,7 @@
  * on the main thread or in a worker (prepare.pool.ts) alike; the result crosses as plain objects.
  */
 import { createHash } from 'node:crypto';
-import { decideAppeal, type AppealDecision } from '../cases/register.usecases.js';
+import { decideAppeal, type AppealDecision } from '../cases/appeal-decision.js';
 import { classifyMail, type Classification } from './classify.js';
 import { extractAppeal, type ExtractedAppeal } from './extract.js';
 import { PROBLEM, type MailAddress, type ParsedMail } from './mail.models.js';
