@@ -263,8 +263,12 @@ export interface PlainShape {
   sawPlainText: boolean;
 }
 
-/** Messages larger than this always take the repair pass (the scan is for ordinary letters). */
-const SHAPE_MAX_BYTES = 1024 * 1024;
+/**
+ * Messages larger than this always take the repair pass: the scan copies the message into a
+ * string and the direct path writes it to the parser at once. A letter with a photo or a few
+ * scanned pages stays below it.
+ */
+const SHAPE_MAX_BYTES = 4 * 1024 * 1024;
 const BOUNDARY_PARAM =
   /;\s*boundary\s*=\s*(?:"([0-9A-Za-z'()+_,./:=? -]{1,70})"|([0-9A-Za-z'()+_,./:=?-]{1,70}))\s*(?:;|$)/i;
 const CHARSET_PARAM = /;\s*charset\s*=\s*(?:"([A-Za-z0-9_.:-]+)"|([A-Za-z0-9_.:-]+))\s*(?:;|$)/i;

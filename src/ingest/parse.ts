@@ -155,7 +155,7 @@ function runParser(raw: Buffer, ctx: RepairContext | null, embedded: boolean): P
       if (err) reject(coerceError(err));
     };
     if (ctx === null) {
-      // a plain-shaped message is at most 1 MB and already in memory: one write, no pipeline
+      // a plain-shaped message is at most 4 MB and already in memory: one write, no pipeline
       parser.on('error', done);
       parser.end(raw);
       return;
