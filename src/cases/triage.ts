@@ -98,7 +98,7 @@ interface CompiledPattern {
   weight: number;
   kkOnly: boolean;
   evidence: string;
-  /** sticky: tried at one word start at a time */
+  /** sticky: tried at one word start at a time; global: a pattern of unknown start */
   regex: RegExp;
 }
 
@@ -121,8 +121,16 @@ interface CompiledSide {
    * patterns filed under its first one, two and three letters are tried.
    */
   byPrefix: PrefixNode;
-  /** patterns whose first letter is not fixed (an optional group, a quote): tried everywhere */
+  /**
+   * Patterns whose first letter literalPrefixes does not fix (an optional group, a quote, a digit):
+   * tried after the word starts, in this order (so their evidence comes last, as it always has)
+   */
   anywhere: CompiledPattern[];
+  /**
+   * The anywhere patterns whose start is known after all (anywhereStarts), by it: each is tried
+   * only at the word starts where it may match
+   */
+  anywhereByPrefix: PrefixNode;
 }
 
 const PREFIX = 3;
@@ -163,7 +171,11 @@ function literalPrefixes(pattern: string): string[] | null {
 }
 
 function compile(rules: readonly KeywordRule[]): CompiledSide {
-  const side: CompiledSide = { byPrefix: prefixNode(), anywhere: [] };
+  const side: CompiledSide = {
+    byPrefix: prefixNode(),
+    anywhere: [],
+    anywhereByPrefix: prefixNode(),
+  };
   const seen = new Set<string>();
   for (const rule of rules) {
     for (const pattern of rule.patterns) {
@@ -172,9 +184,11 @@ function compile(rules: readonly KeywordRule[]): CompiledSide {
       if (seen.has(key)) continue;
       seen.add(key);
       const literals = literalPrefixes(foldText(pattern));
+      const starts = literals === null ? anywhereStarts(foldText(pattern)) : null;
       let regex: RegExp;
       try {
-        regex = new RegExp(`(?<![${WORD}])(?:${patternSource(pattern)})`, literals ? 'y' : 'g');
+        const flags = literals || starts ? 'y' : 'g';
+        regex = new RegExp(`(?<![${WORD}])(?:${patternSource(pattern)})`, flags);
       } catch (cause) {
         throw new Error(`triage rule "${pattern}" (${rule.cue}) is not a valid pattern`, { cause });
       }
@@ -187,25 +201,47 @@ function compile(rules: readonly KeywordRule[]): CompiledSide {
         regex,
       };
       if (literals === null) side.anywhere.push(compiled);
-      // filed once under each distinct prefix, with what its literals there have in common
-      const byPrefix = new Map<string, string>();
-      for (const literal of literals ?? []) {
-        const prefix = literal.slice(0, PREFIX);
-        byPrefix.set(prefix, commonStart(byPrefix.get(prefix) ?? literal, literal));
-      }
-      for (const [prefix, literal] of byPrefix) {
-        let node = side.byPrefix;
-        for (let i = 0; i < prefix.length; i++) {
-          const code = prefix.charCodeAt(i);
-          const next = node.next.get(code) ?? prefixNode();
-          node.next.set(code, next);
-          node = next;
-        }
-        node.patterns.push({ pattern: compiled, literal });
-      }
+      file(literals === null ? side.anywhereByPrefix : side.byPrefix, compiled, literals ?? starts);
     }
   }
   return side;
+}
+
+/** Files a pattern once under each distinct prefix, with what its literals there have in common. */
+function file(
+  root: PrefixNode,
+  pattern: CompiledPattern,
+  literals: readonly string[] | null,
+): void {
+  const byPrefix = new Map<string, string>();
+  for (const literal of literals ?? []) {
+    const prefix = literal.slice(0, PREFIX);
+    byPrefix.set(prefix, commonStart(byPrefix.get(prefix) ?? literal, literal));
+  }
+  for (const [prefix, literal] of byPrefix) {
+    let node = root;
+    for (let i = 0; i < prefix.length; i++) {
+      const code = prefix.charCodeAt(i);
+      const next = node.next.get(code) ?? prefixNode();
+      node.next.set(code, next);
+      node = next;
+    }
+    node.patterns.push({ pattern, literal });
+  }
+}
+
+const DIGITS = [...'0123456789'];
+
+/**
+ * What a pattern of unknown start (literalPrefixes: null) must start with after all, or null:
+ * a digit, or a group followed by letters (`(a|b)*`: the group is not optional).
+ */
+function anywhereStarts(pattern: string): string[] | null {
+  if (pattern.startsWith('\\d')) return DIGITS;
+  const group = /^\(([^()]*)\)\*/.exec(pattern);
+  if (group === null) return null;
+  const alternatives = group[1]!.split('|').map(literalPrefixes);
+  return alternatives.every((p) => p !== null) ? alternatives.flat() : null;
 }
 
 function commonStart(a: string, b: string): string {
@@ -266,24 +302,47 @@ function scan(
     hits.push({ cue: pattern.cue, weight: pattern.weight });
     evidence.push(pattern.evidence);
   };
+  const tryAt = (pattern: CompiledPattern, start: number): boolean => {
+    pattern.regex.lastIndex = start;
+    return pattern.regex.test(folded);
+  };
+  // where each anywhere pattern of known start may match, in text order
+  const anywhereAt = new Map<CompiledPattern, number[]>();
   for (const start of wordStarts) {
-    let node = side.byPrefix;
-    for (let at = start; at < start + PREFIX; at++) {
-      const next = node.next.get(folded.charCodeAt(at));
-      if (next === undefined) break;
-      node = next;
-      for (const { pattern, literal } of node.patterns) {
-        if (found.has(pattern) || (pattern.kkOnly && !kk)) continue;
-        if (!folded.startsWith(literal, start)) continue;
-        pattern.regex.lastIndex = start;
-        if (pattern.regex.test(folded)) record(pattern);
-      }
-    }
+    eachFiledAt(side.byPrefix, folded, start, (pattern) => {
+      if (!found.has(pattern) && !(pattern.kkOnly && !kk) && tryAt(pattern, start)) record(pattern);
+    });
+    eachFiledAt(side.anywhereByPrefix, folded, start, (pattern) => {
+      const starts = anywhereAt.get(pattern) ?? [];
+      starts.push(start);
+      anywhereAt.set(pattern, starts);
+    });
   }
   for (const pattern of side.anywhere) {
     if (pattern.kkOnly && !kk) continue;
-    pattern.regex.lastIndex = 0;
-    if (pattern.regex.test(folded)) record(pattern);
+    const starts = anywhereAt.get(pattern);
+    const occurs = pattern.regex.sticky
+      ? (starts ?? []).some((start) => tryAt(pattern, start))
+      : tryAt(pattern, 0);
+    if (occurs) record(pattern);
+  }
+}
+
+/** Each pattern filed under the first letters at `start` whose whole literal is there too. */
+function eachFiledAt(
+  root: PrefixNode,
+  folded: string,
+  start: number,
+  visit: (pattern: CompiledPattern) => void,
+): void {
+  let node = root;
+  for (let at = start; at < start + PREFIX; at++) {
+    const next = node.next.get(folded.charCodeAt(at));
+    if (next === undefined) return;
+    node = next;
+    for (const { pattern, literal } of node.patterns) {
+      if (folded.startsWith(literal, start)) visit(pattern);
+    }
   }
 }
 
