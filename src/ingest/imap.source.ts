@@ -23,7 +23,7 @@ export const LARGE_MESSAGE_BYTES = 4 * 1024 * 1024;
 const BATCH_MAX_MESSAGES = 25;
 const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 /** Batches handed to intake and not yet settled (committed and marked): keeps the parser busy. */
-const IN_FLIGHT_BATCHES = 4;
+const IN_FLIGHT_BATCHES = 3;
 /** UIDs per metadata FETCH (size, INTERNALDATE) */
 const METADATA_CHUNK = 500;
 /**
