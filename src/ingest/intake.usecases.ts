@@ -7,6 +7,7 @@
  * an SMTP retry or a release racing a poll still end with one entry.
  */
 import { EMPTY_APPELLANT, type Appellant, type Language } from '../cases/appeal.models.js';
+import { createHash } from 'node:crypto';
 import type { AnswerContext, AnswerPort } from '../cases/answer.port.js';
 import type { AppealDecision } from '../cases/appeal-decision.js';
 import type { WorkingCalendar } from '../cases/calendar.js';
@@ -51,18 +52,14 @@ import {
   type MessageRow,
   type StoredParsed,
 } from './messages.repository.js';
-import { parseMail } from './parse.js';
 import { createPreparePool, PrepareFailed, type PreparePool } from './prepare.pool.js';
-import {
-  EXTRACT_FAILED,
-  prepareMail,
-  safeExtract,
-  sha256Hex,
-  type PrepareConfig,
-  type PreparedMail,
-} from './prepare.js';
+import type { PrepareConfig, PreparedMail } from './prepare.js';
 
-export { reducedRaw, sha256Hex } from './prepare.js';
+/**
+ * Parsing, extraction and triage run in the prepare worker: this thread loads them (mailparser,
+ * the phone metadata, the triage model) only when it must prepare a message itself.
+ */
+const preparing = () => import('./prepare.js');
 
 export interface IntakeDeps {
   database: Database;
@@ -98,7 +95,6 @@ export const INTAKE_REASON = {
   followUpSubject: 'follow-up:subject-number',
   senderDiffers: 'follow-up:sender-differs',
   messageIdReused: 'message-id-reused',
-  extractFailed: EXTRACT_FAILED,
   fallback: 'intake-fallback',
   ownAnswerAddress: 'answer-address:own',
   badAnswerAddress: 'answer-address:invalid',
@@ -299,7 +295,7 @@ export function createIntake(deps: IntakeDeps): Intake {
 
 function rawIdentity(message: RawMessage): MessageIdentity {
   return {
-    rawSha256: sha256Hex(message.raw),
+    rawSha256: createHash('sha256').update(message.raw).digest('hex'),
     imap: imapOf(message),
     messageId: null,
     textSha256: null,
@@ -358,6 +354,7 @@ async function prepareHere(
   deps: IntakeDeps,
   raw: Buffer,
 ): Promise<{ prepared: PreparedMail; raw: Buffer }> {
+  const { prepareMail } = await preparing();
   return { prepared: await prepareMail(raw, prepareConfig(deps)), raw };
 }
 
@@ -768,6 +765,7 @@ async function preparedFromRow(deps: IntakeDeps, tx: Tx, row: MessageRow): Promi
     throw new SenimError('message-shredded', `Message ${row.id} has no readable original any more`);
   }
   const raw = await deps.vault.open(tx, row.keyId, sealed);
+  const [{ safeExtract }, { parseMail }] = await Promise.all([preparing(), import('./parse.js')]);
   const parsed = await parseMail(raw);
   // the Ombudsman overrides the spam flag; every other block on answering still applies
   const classification = classifyMail(parsed, {
