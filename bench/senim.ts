@@ -35,10 +35,25 @@ export interface IngestEnv {
   encryptionKey: string;
 }
 
-function cliArgs(mode: CliMode): string[] {
-  return mode === 'dist'
-    ? [path.join(ROOT, 'dist/cli.js')]
-    : ['--import', 'tsx', path.join(ROOT, 'src/cli.ts')];
+/**
+ * The command and its arguments. Built, Senim runs as users run it: the `senim` bin, whose
+ * shebang carries the node flags the product ships with (its pid is node's: env execs it).
+ * From source: node with tsx, plus any extra flags.
+ */
+function command(mode: CliMode, extraNodeArgs: string[]): [string, string[]] {
+  if (mode === 'dist' && extraNodeArgs.length === 0) return [path.join(ROOT, 'bin/senim.js'), []];
+  const flags = mode === 'dist' ? shebangFlags() : [];
+  const script =
+    mode === 'dist'
+      ? [path.join(ROOT, 'bin/senim.js')]
+      : ['--import', 'tsx', path.join(ROOT, 'src/cli.ts')];
+  return [process.execPath, [...flags, ...extraNodeArgs, ...script]];
+}
+
+/** The node flags on the bin's shebang line (`#!/usr/bin/env -S node --flag …`). */
+function shebangFlags(): string[] {
+  const first = readFileSync(path.join(ROOT, 'bin/senim.js'), 'utf8').split('\n', 1)[0] ?? '';
+  return first.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 function vmHwmKb(pid: number): number | null {
@@ -80,7 +95,8 @@ export async function runIngest(
   const logPath = `${env.dataDir}.log`;
   const logFile = await open(logPath, 'w');
   const started = performance.now();
-  const child = spawn(process.execPath, [...extraNodeArgs, ...cliArgs(mode), 'ingest', '--once'], {
+  const [file, args] = command(mode, extraNodeArgs);
+  const child = spawn(file, [...args, 'ingest', '--once'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', logFile.fd],
     env: {
