@@ -88,12 +88,17 @@ describe('binary COPY on PostgreSQL', () => {
     expect(left[0]!.n).toBe(0);
   });
 
-  it('refuses a value of the wrong kind before sending anything', async () => {
+  it('refuses a value of the wrong kind: the COPY is abandoned, nothing stored, the connection usable', async () => {
     await expect(
       t.database.db.transaction((tx) =>
-        copyRows(tx, 'copy_probe', [{ name: 'i4', type: 'int4' }], [['seven']]),
+        copyRows(tx, 'copy_probe', [{ name: 'i4', type: 'int4' }], [[1_000_001], ['seven']]),
       ),
     ).rejects.toThrow(/i4: an integer is expected/);
+    const [row] = await rows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from copy_probe where i4 = 1000001`,
+    );
+    expect(row!.n).toBe(0);
   });
 });
 

@@ -132,13 +132,11 @@ export async function copyRows(
   tx: Tx,
   table: string,
   columns: readonly CopyColumn[],
-  rows: readonly (readonly CopyValue[])[],
+  rows: Iterable<readonly CopyValue[]>,
 ): Promise<void> {
   const client = copyConnection(tx);
   if (!client) throw new Error('copyRows needs a postgres.js transaction');
   const names = columns.map((c) => `"${c.name}"`).join(', ');
-  // encoded before the COPY starts: a bad value must not leave the connection in copy mode
-  const encoded = rows.map((values) => copyRow(columns, values));
   const sink = await client
     .unsafe(`copy "${table}" (${names}) from stdin (format binary)`)
     .writable();
@@ -148,8 +146,16 @@ export async function copyRows(
     // an error mid-stream (a row the server refused) destroys the sink: 'error' rejects once()
     if (!sink.write(chunk)) await once(sink, 'drain');
   };
-  await write(copyHeader());
-  for (const row of encoded) for (const chunk of row) await write(chunk);
+  try {
+    await write(copyHeader());
+    // rows are encoded as they are sent: a large value is held once, not the whole batch
+    for (const values of rows) for (const chunk of copyRow(columns, values)) await write(chunk);
+  } catch (error) {
+    // a bad value (or a failed source of rows): CopyFail ends copy mode, the transaction aborts
+    if (!sink.destroyed) sink.destroy(error instanceof Error ? error : new Error(String(error)));
+    await client`select 1`.catch(() => {});
+    throw error;
+  }
   await new Promise<void>((resolve, reject) =>
     sink.write(copyTrailer(), (error) => (error ? reject(error) : resolve())),
   );

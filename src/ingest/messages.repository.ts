@@ -236,17 +236,27 @@ export async function insertRawPieces(
   pieces: Iterable<Buffer>,
   head: () => Buffer,
 ): Promise<void> {
-  let seq = 0;
-  for (const piece of pieces) {
-    seq += 1;
+  function* rowsOf(): Generator<[number, number, Buffer]> {
+    let seq = 0;
+    for (const piece of pieces) yield [id, ++seq, piece];
+    yield [id, 0, head()];
+  }
+  if (canCopy(tx)) {
+    await copyRows(tx, 'message_pieces', PIECE_COPY_COLUMNS, rowsOf());
+    return;
+  }
+  for (const [messageId, seq, bytes] of rowsOf()) {
     await tx.execute(
-      sql`insert into message_pieces (message_id, seq, bytes) values (${id}, ${seq}, decode(${base64(piece)}, 'base64'))`,
+      sql`insert into message_pieces (message_id, seq, bytes) values (${messageId}, ${seq}, decode(${base64(bytes)}, 'base64'))`,
     );
   }
-  await tx.execute(
-    sql`insert into message_pieces (message_id, seq, bytes) values (${id}, 0, decode(${base64(head())}, 'base64'))`,
-  );
 }
+
+const PIECE_COPY_COLUMNS: readonly CopyColumn[] = [
+  { name: 'message_id', type: 'int8' },
+  { name: 'seq', type: 'int4' },
+  { name: 'bytes', type: 'bytea' },
+];
 
 /** The sealed original of a message: its `raw`, or its pieces joined; null when none is kept. */
 export async function sealedRaw(q: Queryable, row: MessageRow): Promise<Buffer | null> {
