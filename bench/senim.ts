@@ -36,24 +36,37 @@ export interface IngestEnv {
 }
 
 /**
- * The command and its arguments. Built, Senim runs as users run it: the `senim` bin, whose
- * shebang carries the node flags the product ships with (its pid is node's: env execs it).
+ * The command, its arguments and environment. Built, Senim runs as users run it: the `senim` bin,
+ * whose shebang carries the settings the product ships with (its pid is node's: env execs it).
+ * With extra node flags (profiling), node is started with the shebang's settings and the flags.
  * From source: node with tsx, plus any extra flags.
  */
-function command(mode: CliMode, extraNodeArgs: string[]): [string, string[]] {
-  if (mode === 'dist' && extraNodeArgs.length === 0) return [path.join(ROOT, 'bin/senim.js'), []];
-  const flags = mode === 'dist' ? shebangFlags() : [];
-  const script =
-    mode === 'dist'
-      ? [path.join(ROOT, 'bin/senim.js')]
-      : ['--import', 'tsx', path.join(ROOT, 'src/cli.ts')];
-  return [process.execPath, [...flags, ...extraNodeArgs, ...script]];
+function command(
+  mode: CliMode,
+  extraNodeArgs: string[],
+): { file: string; args: string[]; env: Record<string, string> } {
+  const bin = path.join(ROOT, 'bin/senim.js');
+  if (mode === 'tsx') {
+    return {
+      file: process.execPath,
+      args: [...extraNodeArgs, '--import', 'tsx', path.join(ROOT, 'src/cli.ts')],
+      env: {},
+    };
+  }
+  if (extraNodeArgs.length === 0) return { file: bin, args: [], env: {} };
+  const { flags, env } = shebang(bin);
+  return { file: process.execPath, args: [...flags, ...extraNodeArgs, bin], env };
 }
 
-/** The node flags on the bin's shebang line (`#!/usr/bin/env -S node --flag …`). */
-function shebangFlags(): string[] {
-  const first = readFileSync(path.join(ROOT, 'bin/senim.js'), 'utf8').split('\n', 1)[0] ?? '';
-  return first.split(/\s+/).filter((word) => word.startsWith('--'));
+/** `#!/usr/bin/env -S NAME=value … node --flag …`: the variables and the node flags. */
+function shebang(bin: string): { flags: string[]; env: Record<string, string> } {
+  const words = (readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '').split(/\s+/);
+  const env = Object.fromEntries(
+    words
+      .filter((w) => /^[A-Z_]+=/.test(w))
+      .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+  );
+  return { flags: words.filter((w) => w.startsWith('--')), env };
 }
 
 function vmHwmKb(pid: number): number | null {
@@ -95,11 +108,12 @@ export async function runIngest(
   const logPath = `${env.dataDir}.log`;
   const logFile = await open(logPath, 'w');
   const started = performance.now();
-  const [file, args] = command(mode, extraNodeArgs);
+  const { file, args, env: launch } = command(mode, extraNodeArgs);
   const child = spawn(file, [...args, 'ingest', '--once'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', logFile.fd],
     env: {
+      ...launch,
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'production',

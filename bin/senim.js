@@ -1,6 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1
-// The `senim` command. V8 is tuned for the small hosts Senim runs on (2 cores): young-generation
-// semi-spaces of 2 MB instead of 16 keep a long backlog pass ~50 MB smaller at the same speed, and
-// one V8 helper thread instead of four stops parallel GC from fighting the prepare worker for the
-// cores (`npm run bench`: peak RSS 333-341 -> 278-283 MB, 410-425 -> 445-455 msg/s, N = 3,000).
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 MALLOC_TRIM_THRESHOLD_=262144 node --max-semi-space-size=2 --v8-pool-size=1
+// The `senim` command, tuned for the small hosts Senim runs on (2 cores), measured with
+// `npm run bench` (PostgreSQL, N = 10,000, peak RSS of the pass):
+// - V8: young-generation semi-spaces of 2 MB instead of 16, and one helper thread instead of four
+//   (parallel GC fought the prepare worker for the cores): ~350 -> ~305 MB at the same speed.
+// - glibc malloc: two arenas, buffers of 64 KB and more mapped on their own and returned when
+//   freed (by default a freed 30 MB message raises the threshold, and later buffers fragment the
+//   heap): ~305 -> 260-286 MB.
+// node takes none of these at run time, so the shebang gives them (env -S).
 import '../dist/cli.js';
