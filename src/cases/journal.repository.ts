@@ -7,10 +7,12 @@ import type { Queryable, Tx } from '../db/database.js';
 import { answerAddresses, chainHeads, entries, entryEvents, reports } from '../db/schema.js';
 import type { Vault } from '../db/vault.js';
 import { SenimError } from '../errors.js';
-import type { Appellant, Channel, Language, Scope } from './appeal.models.js';
+import type { AppealDecision } from './appeal-decision.js';
+import type { Appellant, Channel } from './appeal.models.js';
 import { ChainWalker, entryHash, eventHash, type ChainFinding } from './journal.chain.js';
 
-export interface NewEntry {
+/** An entry to register: the appeal, what was decided from its text, and its due date. */
+export interface NewEntry extends AppealDecision {
   receivedAt: Date;
   channel: Channel;
   anonymous: boolean;
@@ -19,12 +21,6 @@ export interface NewEntry {
   /** where to answer an anonymous appeal: kept apart, encrypted, never exported (rules 4.9) */
   answerAddress: string | null;
   content: string;
-  language: Language;
-  mixedLanguage: boolean;
-  scope: Scope;
-  category: string | null;
-  evidence: string[];
-  site: string | null;
   dueDate: string;
   backlog: boolean;
 }
