@@ -79,7 +79,8 @@ function newWorker(config: PrepareConfig): Worker {
  * A worker holds a few messages in hand, and the raw of a large one outside its heap: a bounded
  * heap makes it collect early instead of growing the process. The young generation trades GC
  * time for memory: at 4 MB the worker spent a quarter of its time collecting (2.4 of 9.1 s on a
- * 3,000-message pass); 16 MB costs ~10 MB more at peak.
+ * 3,000-message pass); 16 MB costs ~10 MB more at peak. Run through the bin, node's
+ * --max-semi-space-size caps it lower still (4 MB in all, measured).
  */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
 
