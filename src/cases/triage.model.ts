@@ -155,8 +155,6 @@ interface NaiveBayes<L extends string> {
    * probability of finding a feature in a text of each label
    */
   logPresent: Float64Array;
-  /** the same for a feature never seen with a label */
-  logUnseen: Float64Array;
   /**
    * Memo of wordFeatures as rows (-1: not in the vocabulary), filled as texts are read: most words
    * recur, and building and looking up their n-grams is most of the work of a prediction.
@@ -237,7 +235,6 @@ function trainNaiveBayes<L extends string>(
     logPrior: docs.map((d) => Math.log((d + 1) / (n + labels.length))),
     rowOf,
     logPresent,
-    logUnseen: denominators.map((d) => Math.log(ALPHA) - d),
     wordRows: new Map(),
   };
 }
