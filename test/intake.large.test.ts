@@ -69,8 +69,8 @@ describe.each(
     // with a worker, the large ones were moved to it and back (not copied); the small one copied
     expect(appealSent!.length).toBe(workers > 0 ? 0 : appeal.length);
     expect(smallSent!.length).toBe(small.length);
-    // 9 MB in 1 MB pieces plus the head; the small one stays in its row
-    expect(await pieceCount(outcomes[1]!.messageId)).toBe(11);
+    // 9 MB in 1 MB pieces, plus the head and the tag; the small one stays in its row
+    expect(await pieceCount(outcomes[1]!.messageId)).toBe(12);
     expect(await pieceCount(outcomes[0]!.messageId)).toBe(0);
   });
 
@@ -86,6 +86,6 @@ describe.each(
         sql`delete from message_pieces where message_id = ${outcome!.messageId}`,
       ),
     ).rejects.toThrow();
-    expect(await pieceCount(outcome!.messageId)).toBe(7);
+    expect(await pieceCount(outcome!.messageId)).toBe(8);
   });
 });

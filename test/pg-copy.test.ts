@@ -68,6 +68,43 @@ describe('binary COPY on PostgreSQL', () => {
     });
   });
 
+  it('streams a value piece by piece, byte for byte, with the fields after it intact', async () => {
+    const big = randomBytes(200 * 1024 + 3);
+    const streamed = {
+      length: big.length,
+      *pieces(size: number) {
+        for (let at = 0; at < big.length; at += size) yield big.subarray(at, at + size);
+      },
+    };
+    await t.database.db.transaction((tx) =>
+      copyRows(tx, 'copy_probe', COLUMNS, [[43, 1, 'streamed', streamed, new Date(), '{"k":1}']]),
+    );
+    const [found] = await rows<{ hex: string; j: unknown }>(
+      t.database.db,
+      sql`select encode(sha256(b), 'hex') as hex, j from copy_probe where i4 = 43`,
+    );
+    expect(found).toEqual({ hex: createHash('sha256').update(big).digest('hex'), j: { k: 1 } });
+  });
+
+  it('refuses a streamed value shorter than it announced: nothing stored', async () => {
+    const short = {
+      length: 10,
+      *pieces() {
+        yield Buffer.from('only7by');
+      },
+    };
+    await expect(
+      t.database.db.transaction((tx) =>
+        copyRows(tx, 'copy_probe', COLUMNS, [[44, 1, 'short', short, new Date(), '{}']]),
+      ),
+    ).rejects.toThrow(/b: streamed length mismatch/);
+    const [row] = await rows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from copy_probe where i4 = 44`,
+    );
+    expect(row!.n).toBe(0);
+  });
+
   it.each([
     ['after its last row', 2],
     ['in the middle of a long stream', 20_000],

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decrypt, encrypt, pieceSealer } from '../src/db/vault.js';
+import { createCipheriv } from 'node:crypto';
+import { decrypt, encrypt, sealStream } from '../src/db/vault.js';
 
 // design: confidentiality — AES-256-GCM with a fresh iv for every sealed value
 describe('the vault', () => {
@@ -21,11 +22,24 @@ describe('the vault', () => {
     expect(() => decrypt(key, sealed)).toThrow(/encryption key/);
   });
 
-  it('seals piece by piece to the very bytes a whole-value seal opens', () => {
+  it('seals piece by piece to bytes that open as the whole value, whatever the piece size', () => {
     const plain = randomBytes(3 * 1024 + 17);
-    const sealer = pieceSealer(key);
-    const body = [0, 1024, 2048, 3072].map((at) => sealer.update(plain.subarray(at, at + 1024)));
-    const sealed = Buffer.concat([sealer.final(), ...body]);
-    expect(decrypt(key, sealed).equals(plain)).toBe(true);
+    const sealed = sealStream(key, plain);
+    const small = Buffer.concat([...sealed.pieces(1024)]);
+    expect(small.length).toBe(sealed.length);
+    expect(decrypt(key, small).equals(plain)).toBe(true);
+    // the iv is drawn once: every reading gives the same bytes
+    expect(Buffer.concat([...sealed.pieces(100_000)]).equals(small)).toBe(true);
+    expect(decrypt(key, encrypt(key, Buffer.alloc(0))).length).toBe(0);
+  });
+
+  it('still opens values sealed in the first format (tag before the ciphertext)', () => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([cipher.update('Бекова Айжан'), cipher.final()]);
+    const v1 = Buffer.concat([Buffer.from([1]), iv, cipher.getAuthTag(), body]);
+    expect(decrypt(key, v1).toString()).toBe('Бекова Айжан');
+    v1[0] = 3;
+    expect(() => decrypt(key, v1)).toThrow(/unknown format/);
   });
 });

@@ -18,7 +18,13 @@ export interface CopyColumn {
   type: CopyType;
 }
 
-export type CopyValue = number | string | Buffer | Date | null;
+/** A bytea produced while it is sent (a sealed original): its length, then its bytes in pieces. */
+export interface StreamedBytes {
+  readonly length: number;
+  pieces(size: number): Iterable<Buffer>;
+}
+
+export type CopyValue = number | string | Buffer | StreamedBytes | Date | null;
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** PostgreSQL's epoch for timestamps: 2000-01-01T00:00:00Z, in Unix milliseconds. */
@@ -37,40 +43,66 @@ export function copyTrailer(): Buffer {
 
 /** Values at least this large are sent as chunks of their own rather than copied into the row. */
 const OWN_CHUNK_BYTES = 64 * 1024;
+/** A streamed value is produced in pieces of this size: each is sent, then dropped. */
+const STREAM_PIECE_BYTES = 64 * 1024;
 
 /**
  * One row in binary COPY format: field count, then each field as length + bytes (-1: null). Small
  * fields are joined into few buffers; a large value (a sealed original) is passed through as its
- * own chunk, not copied: concatenated, the chunks are the row.
+ * own chunk, not copied, and a streamed one piece by piece: concatenated, the chunks are the row.
  */
-export function copyRow(columns: readonly CopyColumn[], values: readonly CopyValue[]): Buffer[] {
-  const chunks: Buffer[] = [];
+export function* copyRow(
+  columns: readonly CopyColumn[],
+  values: readonly CopyValue[],
+): Generator<Buffer> {
   let small: Buffer[] = [];
   const count = Buffer.alloc(2);
   count.writeInt16BE(columns.length);
   small.push(count);
-  columns.forEach((column, i) => {
+  for (const [i, column] of columns.entries()) {
     const value = values[i] ?? null;
     if (value === null) {
       small.push(NULL_FIELD);
-      return;
+      continue;
+    }
+    if (isStreamed(value)) {
+      if (column.type !== 'bytea') throw new TypeError(`${column.name}: not a bytea column`);
+      small.push(int32(value.length));
+      yield Buffer.concat(small);
+      small = [];
+      let sent = 0;
+      for (const piece of value.pieces(STREAM_PIECE_BYTES)) {
+        sent += piece.length;
+        yield piece;
+      }
+      // a wrong length would shift every later field: the server would misread the row
+      if (sent !== value.length) throw new TypeError(`${column.name}: streamed length mismatch`);
+      continue;
     }
     const bytes = fieldBytes(column, value);
-    const length = Buffer.alloc(4);
-    length.writeInt32BE(bytes.length);
-    small.push(length);
+    small.push(int32(bytes.length));
     if (bytes.length < OWN_CHUNK_BYTES) {
       small.push(bytes);
-      return;
+      continue;
     }
-    chunks.push(Buffer.concat(small), bytes);
+    yield Buffer.concat(small);
+    yield bytes;
     small = [];
-  });
-  if (small.length > 0) chunks.push(Buffer.concat(small));
-  return chunks;
+  }
+  if (small.length > 0) yield Buffer.concat(small);
 }
 
-function fieldBytes(column: CopyColumn, value: Exclude<CopyValue, null>): Buffer {
+function isStreamed(value: Exclude<CopyValue, null>): value is StreamedBytes {
+  return typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Date);
+}
+
+function int32(n: number): Buffer {
+  const out = Buffer.alloc(4);
+  out.writeInt32BE(n);
+  return out;
+}
+
+function fieldBytes(column: CopyColumn, value: Exclude<CopyValue, null | StreamedBytes>): Buffer {
   switch (column.type) {
     case 'int4': {
       const out = Buffer.alloc(4);

@@ -2,7 +2,9 @@
  * Encryption at rest for personal data and raw mail (design: confidentiality). Envelope scheme:
  * every sealed value gets its own random data key, stored wrapped by the master key in `data_keys`,
  * so a single appeal can later be crypto-shredded by deleting its key (design: retention).
- * Format of a sealed value: 0x01 | iv (12) | tag (16) | AES-256-GCM ciphertext.
+ * Format of a sealed value (version 2, written): 0x02 | iv (12) | AES-256-GCM ciphertext | tag (16).
+ * The tag comes last so that a value can be sealed and sent piece by piece, never held whole as
+ * ciphertext (a 30 MB message). Version 1 (0x01 | iv | tag | ciphertext) is still read.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,11 @@ import { SenimError } from '../errors.js';
 import type { Queryable } from './database.js';
 import { dataKeys, secrets } from './schema.js';
 
-const VERSION = 1;
+const TAG_FIRST = 1;
+const TAG_LAST = 2;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const OVERHEAD = 1 + IV_BYTES + TAG_BYTES;
 /** Unwrapped data keys kept in memory; bounded so a long export does not grow without limit. */
 const KEY_CACHE_SIZE = 20_000;
 
@@ -32,23 +38,53 @@ function random(n: number): Buffer {
   return out;
 }
 
+/**
+ * A value sealed as it is read: `pieces` gives the sealed bytes in order (the head, the
+ * ciphertext of each `size` bytes of plaintext, the tag), so no whole ciphertext is ever held.
+ * The iv is drawn once: every reading gives the same bytes.
+ */
+export interface SealedStream {
+  /** bytes of the sealed value */
+  readonly length: number;
+  pieces(size: number): Generator<Buffer>;
+}
+
+export function sealStream(key: Buffer, plaintext: Buffer): SealedStream {
+  const iv = random(IV_BYTES);
+  return {
+    length: plaintext.length + OVERHEAD,
+    *pieces(size: number) {
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      yield Buffer.concat([Buffer.from([TAG_LAST]), iv]);
+      for (let at = 0; at < plaintext.length; at += size) {
+        yield cipher.update(plaintext.subarray(at, at + size));
+      }
+      // GCM is a stream mode: final() gives no bytes
+      cipher.final();
+      yield cipher.getAuthTag();
+    },
+  };
+}
+
 export function encrypt(key: Buffer, plaintext: Buffer): Buffer {
-  const iv = random(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = cipher.update(plaintext);
-  // GCM is a stream mode: final() gives no bytes, so the body is not copied again to append them
-  const rest = cipher.final();
-  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body, rest]);
+  const sealed = sealStream(key, plaintext);
+  return Buffer.concat([...sealed.pieces(Math.max(plaintext.length, 1))], sealed.length);
 }
 
 export function decrypt(key: Buffer, sealed: Buffer): Buffer {
-  if (sealed[0] !== VERSION || sealed.length < 29) {
+  const version = sealed[0];
+  if ((version !== TAG_FIRST && version !== TAG_LAST) || sealed.length < OVERHEAD) {
     throw new SenimError('vault-format', 'Encrypted value has an unknown format');
   }
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13));
-  decipher.setAuthTag(sealed.subarray(13, 29));
+  const iv = sealed.subarray(1, 1 + IV_BYTES);
+  const [tag, body] =
+    version === TAG_LAST
+      ? [sealed.subarray(sealed.length - TAG_BYTES), sealed.subarray(1 + IV_BYTES, -TAG_BYTES)]
+      : [sealed.subarray(1 + IV_BYTES, OVERHEAD), sealed.subarray(OVERHEAD)];
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAuthTag(tag);
   try {
-    return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]);
+    return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch (error) {
     throw new SenimError(
       'vault-key',
@@ -57,29 +93,6 @@ export function decrypt(key: Buffer, sealed: Buffer): Buffer {
       { cause: error },
     );
   }
-}
-
-/**
- * Sealing piece by piece, for values too large to hold twice (a 30 MB message): `update` gives
- * the ciphertext of each piece, `final` the head (version, iv, tag) that goes before them. Head
- * then pieces, concatenated, are byte for byte what encrypt() gives.
- */
-export interface PieceSealer {
-  update(piece: Buffer): Buffer;
-  final(): Buffer;
-}
-
-export function pieceSealer(key: Buffer): PieceSealer {
-  const iv = random(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  return {
-    update: (piece) => cipher.update(piece),
-    final: () => {
-      const rest = cipher.final();
-      if (rest.length > 0) throw new SenimError('vault-format', 'GCM left bytes at the end');
-      return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag()]);
-    },
-  };
 }
 
 export const KEY_FILE = 'encryption.key';
@@ -119,14 +132,8 @@ export class Vault {
 
   /** Seals a value under a fresh data key (one key per appeal/message: shreddable alone). */
   async seal(q: Queryable, plaintext: Buffer | string): Promise<Sealed> {
-    const dataKey = random(32);
-    const [row] = await q
-      .insert(dataKeys)
-      .values({ wrapped: encrypt(this.master, dataKey) })
-      .returning({ id: dataKeys.id });
-    if (!row) throw new SenimError('vault-key', 'Could not store a data key');
-    this.remember(row.id, dataKey);
-    return { keyId: row.id, ciphertext: encrypt(dataKey, Buffer.from(plaintext)) };
+    const [sealed] = await this.sealMany(q, [plaintext]);
+    return sealed!;
   }
 
   /**
@@ -134,8 +141,19 @@ export class Vault {
    * (a group of registrations). Same result as calling seal() for each, in order.
    */
   async sealMany(q: Queryable, plaintexts: readonly (Buffer | string)[]): Promise<Sealed[]> {
-    if (plaintexts.length === 0) return [];
-    const keys = plaintexts.map(() => random(32));
+    const keyIds = await this.newKeys(q, plaintexts.length);
+    return Promise.all(
+      plaintexts.map(async (plaintext, i) => ({
+        keyId: keyIds[i]!,
+        ciphertext: await this.sealWith(q, keyIds[i]!, plaintext),
+      })),
+    );
+  }
+
+  /** Stores `count` fresh data keys in one round trip; their ids, in order. */
+  async newKeys(q: Queryable, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const keys = Array.from({ length: count }, () => random(32));
     const wrapped = keys.map((k) => encrypt(this.master, k));
     const inserted = await q
       .insert(dataKeys)
@@ -143,22 +161,23 @@ export class Vault {
       .returning({ id: dataKeys.id, wrapped: dataKeys.wrapped });
     // RETURNING order is not promised: match each row by its (random, unique) wrapped key
     const idOf = new Map(inserted.map((row) => [row.wrapped.toString('base64'), row.id]));
-    return plaintexts.map((plaintext, i) => {
+    return keys.map((key, i) => {
       const keyId = idOf.get(wrapped[i]!.toString('base64'));
       if (keyId === undefined) throw new SenimError('vault-key', 'Could not store a data key');
-      this.remember(keyId, keys[i]!);
-      return { keyId, ciphertext: encrypt(keys[i]!, Buffer.from(plaintext)) };
+      this.remember(keyId, key);
+      return keyId;
     });
   }
 
   /** Seals under an existing data key (several values of one appeal share its key). */
   async sealWith(q: Queryable, keyId: number, plaintext: Buffer | string): Promise<Buffer> {
-    return encrypt(await this.dataKey(q, keyId), Buffer.from(plaintext));
+    const bytes = typeof plaintext === 'string' ? Buffer.from(plaintext) : plaintext;
+    return encrypt(await this.dataKey(q, keyId), bytes);
   }
 
-  /** A piece-by-piece sealer under an existing data key (see PieceSealer). */
-  async pieceSealer(q: Queryable, keyId: number): Promise<PieceSealer> {
-    return pieceSealer(await this.dataKey(q, keyId));
+  /** Seals under an existing data key as the value is read (see SealedStream). */
+  async sealStreamWith(q: Queryable, keyId: number, plaintext: Buffer): Promise<SealedStream> {
+    return sealStream(await this.dataKey(q, keyId), plaintext);
   }
 
   async open(q: Queryable, keyId: number, ciphertext: Buffer): Promise<Buffer> {

@@ -25,7 +25,7 @@ import {
 } from '../cases/register.usecases.js';
 import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/database.js';
-import type { Vault } from '../db/vault.js';
+import type { SealedStream, Vault } from '../db/vault.js';
 import { coerceError, InputError, SenimError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { classifyMail, replyAddressOf, type Classification } from './classify.js';
@@ -37,14 +37,12 @@ import {
   entryOfOutgoing,
   findKnown,
   findMessage,
-  insertMessage,
   insertMessages,
   knownUids,
   lockHeld,
   lockIdentities,
   markReleased,
   matchKnown,
-  insertRawPieces,
   sealedRaw,
   messageIdReused,
   type KnownMessage,
@@ -393,17 +391,12 @@ async function recordMessage(tx: Tx, deps: IntakeDeps, item: Prepared): Promise<
   // spam-flagged mail waits for the Ombudsman (senim held release)
   const status = kind === 'spam' ? 'held' : 'recorded';
   const sealed = await sealMessage(tx, deps.vault, null, item);
-  const id = await insertMessage(tx, {
-    ...messageColumns(item, sealed),
-    entryNumber: null,
-    kind,
-    reason,
-    status,
-  });
-  await writeLargeRaw(tx, deps.vault, id, sealed, item);
+  const [id] = await insertMessages(tx, [
+    { ...messageColumns(item, sealed), entryNumber: null, kind, reason, status },
+  ]);
   return status === 'held'
-    ? { kind: 'held', reason, messageId: id }
-    : { kind: 'recorded', reason, messageId: id };
+    ? { kind: 'held', reason, messageId: id! }
+    : { kind: 'recorded', reason, messageId: id! };
 }
 
 /** A held message being released: registered now, with the Ombudsman's say-so (not automatic). */
@@ -499,31 +492,12 @@ async function registerMany(
   );
   // a named appellant's messages share the entry's data key: shredding the entry shreds them
   const shared = appeals.map((a) => (!a.anonymous ? a.keyId : null));
-  const freshAt = shared.flatMap((keyId, i) => (keyId === null ? [i] : []));
-  const fresh = await deps.vault.sealMany(
-    tx,
-    freshAt.map((i) => (isLarge(items[i]!) ? NOTHING : items[i]!.stored)),
-  );
-  const freshOf = new Map(freshAt.map((i, k) => [i, fresh[k]!]));
+  const fresh = await deps.vault.newKeys(tx, shared.filter((keyId) => keyId === null).length);
   const rows = [];
   for (const [i, item] of items.entries()) {
-    const document = JSON.stringify(storedParsed(item.parsed));
-    const keyId = shared[i];
-    const own = freshOf.get(i);
-    const sealed: SealedMessage =
-      keyId !== null && keyId !== undefined
-        ? {
-            keyId,
-            raw: isLarge(item) ? null : await deps.vault.sealWith(tx, keyId, item.stored),
-            parsed: await deps.vault.sealWith(tx, keyId, document),
-          }
-        : {
-            keyId: own!.keyId,
-            raw: isLarge(item) ? null : own!.ciphertext,
-            parsed: await deps.vault.sealWith(tx, own!.keyId, document),
-          };
+    const keyId = shared[i] ?? fresh.shift()!;
     rows.push({
-      ...messageColumns(item, sealed),
+      ...messageColumns(item, await sealMessage(tx, deps.vault, keyId, item)),
       entryNumber: appeals[i]!.number,
       kind: 'appeal',
       reason: item.classification.reason,
@@ -531,15 +505,6 @@ async function registerMany(
     });
   }
   const ids = await insertMessages(tx, rows);
-  for (const [i, item] of items.entries()) {
-    await writeLargeRaw(
-      tx,
-      deps.vault,
-      ids[i]!,
-      { keyId: rows[i]!.keyId, raw: rows[i]!.raw },
-      item,
-    );
-  }
   const outcomes: (IntakeOutcome & { kind: 'registered' })[] = [];
   for (const [i, item] of items.entries()) {
     await answerIfDue(tx, deps, item, plans[i]!, appeals[i]!, true);
@@ -577,16 +542,17 @@ async function attachFollowUp(
   }
   const keyId = !entry.anonymous ? entry.keyId : null;
   const sealed = await sealMessage(tx, deps.vault, keyId, item);
-  const id = await insertMessage(tx, {
-    ...messageColumns(item, sealed),
-    entryNumber: entry.number,
-    kind: 'follow-up',
-    reason,
-    status: 'attached',
-  });
-  await writeLargeRaw(tx, deps.vault, id, sealed, item);
-  await insertEvent(tx, entry.number, 'follow-up', { messageId: id, reason }, deps.now());
-  return { kind: 'attached', entryNumber: entry.number, messageId: id };
+  const [id] = await insertMessages(tx, [
+    {
+      ...messageColumns(item, sealed),
+      entryNumber: entry.number,
+      kind: 'follow-up',
+      reason,
+      status: 'attached',
+    },
+  ]);
+  await insertEvent(tx, entry.number, 'follow-up', { messageId: id!, reason }, deps.now());
+  return { kind: 'attached', entryNumber: entry.number, messageId: id! };
 }
 
 /** A follow-up answers our acknowledgement (In-Reply-To/References) or names its number. */
@@ -652,63 +618,23 @@ function safeMessageId(id: string | null): string | null {
 
 interface SealedMessage {
   keyId: number;
-  /** null for a large message: written into its row in pieces after the insert (writeLargeRaw) */
-  raw: Buffer | null;
+  /** encrypted as it is written (insertMessages): never held whole as ciphertext */
+  raw: SealedStream;
   parsed: Buffer;
 }
 
-/** Stored messages larger than this are written in pieces (memory stays flat). */
-const LARGE_RAW_BYTES = 4 * 1024 * 1024;
-/** Each piece is held a few times while it is sent (plaintext slice, ciphertext, base64 text). */
-const RAW_PIECE_BYTES = 1024 * 1024;
-const NOTHING = Buffer.alloc(0);
-
-function isLarge(item: Prepared): boolean {
-  return item.stored.length > LARGE_RAW_BYTES;
-}
-
-/**
- * A large message's raw, sealed and stored piece by piece (message_pieces): one whole-value query
- * would hold it several times over (ciphertext, the driver's text, its wire buffer).
- */
-async function writeLargeRaw(
-  tx: Tx,
-  vault: Vault,
-  id: number,
-  sealed: { keyId: number; raw: Buffer | null },
-  item: Prepared,
-): Promise<void> {
-  if (sealed.raw !== null || !isLarge(item)) return;
-  const sealer = await vault.pieceSealer(tx, sealed.keyId);
-  const { stored } = item;
-  function* pieces() {
-    for (let at = 0; at < stored.length; at += RAW_PIECE_BYTES) {
-      yield sealer.update(stored.subarray(at, at + RAW_PIECE_BYTES));
-    }
-  }
-  await insertRawPieces(tx, id, pieces(), () => sealer.final());
-}
-
+/** Seals a message under the given data key, or a fresh one of its own. */
 async function sealMessage(
   tx: Tx,
   vault: Vault,
   keyId: number | null,
   item: Prepared,
 ): Promise<SealedMessage> {
-  const document = JSON.stringify(storedParsed(item.parsed));
-  const large = isLarge(item);
-  if (keyId !== null) {
-    return {
-      keyId,
-      raw: large ? null : await vault.sealWith(tx, keyId, item.stored),
-      parsed: await vault.sealWith(tx, keyId, document),
-    };
-  }
-  const sealed = await vault.seal(tx, large ? NOTHING : item.stored);
+  const id = keyId ?? (await vault.newKeys(tx, 1))[0]!;
   return {
-    keyId: sealed.keyId,
-    raw: large ? null : sealed.ciphertext,
-    parsed: await vault.sealWith(tx, sealed.keyId, document),
+    keyId: id,
+    raw: await vault.sealStreamWith(tx, id, item.stored),
+    parsed: await vault.sealWith(tx, id, JSON.stringify(storedParsed(item.parsed))),
   };
 }
 

@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/database.js';
 import { rows } from '../db/database.js';
-import { canCopy, copyRows, type CopyColumn } from '../db/pg-copy.js';
+import { canCopy, copyRows, type CopyColumn, type StreamedBytes } from '../db/pg-copy.js';
 import { messagePieces, messages, outbox } from '../db/schema.js';
 import type { ParsedMail } from './mail.models.js';
 
@@ -21,7 +21,12 @@ export interface StoredParsed extends Omit<ParsedMail, 'date' | 'headers'> {
 }
 
 export type MessageRow = typeof messages.$inferSelect;
-export type NewMessageRow = typeof messages.$inferInsert;
+type NewMessageRow = typeof messages.$inferInsert;
+
+/** A message to record: its sealed original is encrypted as it is written (insertMessages). */
+export interface MessageInsert extends Omit<NewMessageRow, 'id' | 'raw'> {
+  raw: StreamedBytes;
+}
 
 /** What identifies a message for the "already registered" rule. */
 export interface MessageIdentity {
@@ -142,11 +147,6 @@ export async function lockIdentities(tx: Tx, keys: readonly string[]): Promise<v
     order by k.h`);
 }
 
-export async function insertMessage(tx: Tx, row: NewMessageRow): Promise<number> {
-  const [inserted] = await tx.insert(messages).values(row).returning({ id: messages.id });
-  return inserted!.id;
-}
-
 const MESSAGE_COPY_COLUMNS: readonly CopyColumn[] = [
   { name: 'id', type: 'int8' },
   { name: 'entry_number', type: 'int4' },
@@ -168,51 +168,76 @@ const MESSAGE_COPY_COLUMNS: readonly CopyColumn[] = [
   { name: 'notes', type: 'jsonb' },
 ];
 
+/** Sealed originals larger than this are stored as pieces of their own (message_pieces). */
+const LARGE_RAW_BYTES = 4 * 1024 * 1024;
+const RAW_PIECE_BYTES = 1024 * 1024;
+
 /**
- * Several rows at once (the backlog's hot insert); ids in the order given. On PostgreSQL the rows
- * go by binary COPY with ids taken from the sequence first: the sealed originals travel as bytes.
- * Elsewhere one parameterised INSERT, sealed bytes as base64 text decoded by the server (the
- * driver would send a Buffer as hex, twice its size).
+ * Records messages, ids in the order given (the backlog's hot insert). On PostgreSQL the rows go
+ * by binary COPY with ids taken from the sequence first, each sealed original encrypted piece by
+ * piece as it is sent. Elsewhere one parameterised INSERT, sealed bytes as base64 text decoded by
+ * the server (the driver would send a Buffer as hex, twice its size). A large original goes into
+ * message_pieces, so no query ever holds it whole (design: memory stays flat).
  */
-export async function insertMessages(tx: Tx, list: readonly NewMessageRow[]): Promise<number[]> {
+export async function insertMessages(tx: Tx, list: readonly MessageInsert[]): Promise<number[]> {
   if (list.length === 0) return [];
-  if (canCopy(tx)) {
-    const taken = await rows<{ id: string | number }>(
-      tx,
-      sql`select nextval(pg_get_serial_sequence('messages', 'id')) as id from generate_series(1, ${list.length})`,
-    );
-    const ids = taken.map((r) => Number(r.id)).sort((a, b) => a - b);
-    await copyRows(
-      tx,
-      'messages',
-      MESSAGE_COPY_COLUMNS,
-      list.map((m, i) => [
-        ids[i]!,
-        m.entryNumber ?? null,
-        m.source,
-        m.mailbox ?? null,
-        m.uidValidity ?? null,
-        m.uid ?? null,
-        m.messageId ?? null,
-        m.textSha256 ?? null,
-        m.rawSha256,
-        m.rawSize,
-        m.raw ?? null,
-        m.keyId ?? null,
-        m.receivedAt,
-        m.kind,
-        m.reason,
-        m.status,
-        m.parsed ?? null,
-        JSON.stringify(m.notes ?? []),
-      ]),
-    );
-    return ids;
+  const inRow = (m: MessageInsert) => (m.raw.length > LARGE_RAW_BYTES ? null : m.raw);
+  const ids = canCopy(tx) ? await copyMessages(tx, list, inRow) : await insertRows(tx, list, inRow);
+  for (const [i, m] of list.entries()) {
+    if (inRow(m) === null) await insertRawPieces(tx, ids[i]!, m.raw);
   }
-  const values = list.map(
-    (m) =>
-      sql`(${m.entryNumber ?? null}::integer, ${m.source}, ${m.mailbox ?? null}, ${m.uidValidity ?? null}::bigint, ${m.uid ?? null}::bigint, ${m.messageId ?? null}, ${m.textSha256 ?? null}, ${m.rawSha256}, ${m.rawSize}::integer, decode(${base64(m.raw)}, 'base64'), ${m.keyId ?? null}::bigint, ${m.receivedAt.toISOString()}::timestamptz, ${m.kind}, ${m.reason}, ${m.status}, decode(${base64(m.parsed)}, 'base64'), ${JSON.stringify(m.notes ?? [])}::jsonb)`,
+  return ids;
+}
+
+type RowRaw = (m: MessageInsert) => StreamedBytes | null;
+
+async function copyMessages(
+  tx: Tx,
+  list: readonly MessageInsert[],
+  inRow: RowRaw,
+): Promise<number[]> {
+  const taken = await rows<{ id: string | number }>(
+    tx,
+    sql`select nextval(pg_get_serial_sequence('messages', 'id')) as id from generate_series(1, ${list.length})`,
   );
+  const ids = taken.map((r) => Number(r.id)).sort((a, b) => a - b);
+  await copyRows(
+    tx,
+    'messages',
+    MESSAGE_COPY_COLUMNS,
+    list.map((m, i) => [
+      ids[i]!,
+      m.entryNumber ?? null,
+      m.source,
+      m.mailbox ?? null,
+      m.uidValidity ?? null,
+      m.uid ?? null,
+      m.messageId ?? null,
+      m.textSha256 ?? null,
+      m.rawSha256,
+      m.rawSize,
+      inRow(m),
+      m.keyId ?? null,
+      m.receivedAt,
+      m.kind,
+      m.reason,
+      m.status,
+      m.parsed ?? null,
+      JSON.stringify(m.notes ?? []),
+    ]),
+  );
+  return ids;
+}
+
+async function insertRows(
+  tx: Tx,
+  list: readonly MessageInsert[],
+  inRow: RowRaw,
+): Promise<number[]> {
+  const values = list.map((m) => {
+    const raw = inRow(m);
+    return sql`(${m.entryNumber ?? null}::integer, ${m.source}, ${m.mailbox ?? null}, ${m.uidValidity ?? null}::bigint, ${m.uid ?? null}::bigint, ${m.messageId ?? null}, ${m.textSha256 ?? null}, ${m.rawSha256}, ${m.rawSize}::integer, decode(${raw ? base64(joined(raw)) : null}, 'base64'), ${m.keyId ?? null}::bigint, ${m.receivedAt.toISOString()}::timestamptz, ${m.kind}, ${m.reason}, ${m.status}, decode(${base64(m.parsed)}, 'base64'), ${JSON.stringify(m.notes ?? [])}::jsonb)`;
+  });
   const inserted = await rows<{ id: string | number; raw_sha256: string }>(
     tx,
     sql`insert into messages (entry_number, source, mailbox, uid_validity, uid, message_id, text_sha256, raw_sha256, raw_size, raw, key_id, received_at, kind, reason, status, parsed, notes) values ${sql.join(values, sql`, `)} returning id, raw_sha256`,
@@ -221,25 +246,19 @@ export async function insertMessages(tx: Tx, list: readonly NewMessageRow[]): Pr
   return list.map((row) => idOf.get(row.rawSha256)!);
 }
 
+function joined(value: StreamedBytes): Buffer {
+  return Buffer.concat([...value.pieces(value.length)], value.length);
+}
+
 function base64(bytes: Buffer | null | undefined): string | null {
   return bytes ? bytes.toString('base64') : null;
 }
 
-/**
- * Stores a large message's sealed original as pieces (message_pieces), each inserted once, so that
- * neither the driver nor this process ever holds the whole value as one query (design: memory
- * stays flat). `pieces` yields the ciphertext in order; `head` (known only at the end) is seq 0.
- */
-export async function insertRawPieces(
-  tx: Tx,
-  id: number,
-  pieces: Iterable<Buffer>,
-  head: () => Buffer,
-): Promise<void> {
+/** A large sealed original as rows of message_pieces, in order from seq 0 (joined: sealedRaw). */
+async function insertRawPieces(tx: Tx, id: number, raw: StreamedBytes): Promise<void> {
   function* rowsOf(): Generator<[number, number, Buffer]> {
     let seq = 0;
-    for (const piece of pieces) yield [id, ++seq, piece];
-    yield [id, 0, head()];
+    for (const piece of raw.pieces(RAW_PIECE_BYTES)) yield [id, seq++, piece];
   }
   if (canCopy(tx)) {
     await copyRows(tx, 'message_pieces', PIECE_COPY_COLUMNS, rowsOf());
