@@ -314,17 +314,48 @@ describe('IMAP ingest on PostgreSQL, several processes and server changes', () =
     ]);
   });
 
-  it('streams a very large message through a temp file and registers it intact', async () => {
+  it('streams a very large message through a temp file, alone in flight, and registers it intact', async () => {
     const account = await dovecot.addUser(uniqueUser('large'));
     const big = Buffer.concat([
       appeal(1, 'large').subarray(0, -2),
       Buffer.from(('A'.repeat(76) + '\r\n').repeat(70_000)),
     ]);
     expect(big.length).toBeGreaterThan(5 * 1024 * 1024);
-    await deliver(account.maildir, big);
-    const config = configFor(dovecot, account);
-    const result = await ingestOnce(depsFor(t, config));
-    expect(result.found).toBe(1);
+    const small = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ raw: appeal(from + i, 'around-large') }));
+    await deliverMany(account.maildir, [...small(1, 60), { raw: big }, ...small(100, 30)], {
+      parallel: 1,
+    });
+    const deps = depsFor(t, configFor(dovecot, account));
+    // intake slowed down so that batches overlap; what is in flight when each batch arrives
+    const { intake } = deps;
+    let pending = 0;
+    const calls: { large: boolean; pendingBefore: number }[] = [];
+    const result = await ingestOnce({
+      ...deps,
+      intake: {
+        ...intake,
+        acceptMany: async (list) => {
+          const large = list.some((m) => m.raw.length > 4 * 1024 * 1024);
+          calls.push({ large, pendingBefore: pending });
+          pending++;
+          try {
+            await new Promise((r) => setTimeout(r, 100));
+            return await intake.acceptMany(list);
+          } finally {
+            pending--;
+          }
+        },
+      },
+    });
+    expect(result.found).toBe(91);
+    expect(result.outcomes.registered).toBe(91);
+    const at = calls.findIndex((c) => c.large);
+    expect(calls.length).toBeGreaterThan(at + 1);
+    // the small batches overlap; the large one waits for them, and the next waits for it
+    expect(calls.some((c) => c.pendingBefore > 0)).toBe(true);
+    expect(calls[at]!.pendingBefore).toBe(0);
+    expect(calls[at + 1]!.pendingBefore).toBe(0);
     const [row] = await t.database.db
       .select({ sha: messages.rawSha256, size: messages.rawSize })
       .from(messages)

@@ -247,7 +247,11 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
             pending.catch(() => {}); // awaited below; never an unhandled rejection
             return pending;
           };
-          let ahead: Promise<RawMessage[]> | null = list.length > 0 ? fetchBatch(0) : null;
+          // A very large message travels alone: fetched once the batches before it are
+          // committed, and committed before the next is fetched (peak memory: one such message)
+          const prefetch = (index: number) =>
+            index < list.length && !travelsAlone(list[index]!) ? fetchBatch(index) : null;
+          let ahead = prefetch(0);
           for (let index = 0; index < list.length; index++) {
             if (options.signal?.aborted) {
               await ahead?.catch(() => {});
@@ -255,12 +259,19 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
               result.interrupted = true;
               return result;
             }
-            const raws = await ahead!;
-            ahead = index + 1 < list.length ? fetchBatch(index + 1) : null;
+            if (!ahead) {
+              await settleAll();
+              ahead = fetchBatch(index);
+            }
+            const raws = await ahead;
+            const alone = travelsAlone(list[index]!);
+            ahead = alone ? null : prefetch(index + 1);
             const outcomes = deps.intake.acceptMany(raws);
             outcomes.catch(() => {}); // settled below
             inFlight.push({ uids: raws.map(uidOf), outcomes });
-            while (inFlight.length > IN_FLIGHT_BATCHES) await settle(inFlight.shift()!);
+            while (inFlight.length > (alone ? 0 : IN_FLIGHT_BATCHES)) {
+              await settle(inFlight.shift()!);
+            }
           }
         }
         await settleAll();
@@ -372,6 +383,10 @@ export function* batches(meta: MessageMeta[]): Generator<MessageMeta[]> {
     bytes += m.size;
   }
   if (batch.length > 0) yield batch;
+}
+
+function travelsAlone(batch: readonly MessageMeta[]): boolean {
+  return batch.some((m) => m.size > LARGE_MESSAGE_BYTES);
 }
 
 /** `1:3,7,9:12` for [1,2,3,7,9,10,11,12]. */
