@@ -79,7 +79,7 @@ function numbersInLine(line: string): readonly PhoneSpan[] {
   const cached = LINE_CACHE.get(line);
   if (cached) return cached;
   const found: PhoneSpan[] = [];
-  for (const match of findNumbers(line, { defaultCountry: DEFAULT_COUNTRY, v2: true })) {
+  for (const match of matchesIn(line)) {
     if (match.number.isValid())
       found.push({ phone: match.number.number, start: match.startsAt, end: match.endsAt });
   }
@@ -87,6 +87,21 @@ function numbersInLine(line: string): readonly PhoneSpan[] {
   if (LINE_CACHE.size >= LINE_CACHE_SIZE) LINE_CACHE.clear();
   LINE_CACHE.set(line, found);
   return found;
+}
+
+/**
+ * The library throws and catches a ParseError for every candidate it rejects; the stack traces
+ * it never reads cost an eighth of the search (3,000 letters: 247 -> 214 ms). Synchronous, so
+ * nothing else runs meanwhile.
+ */
+function matchesIn(line: string) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return findNumbers(line, { defaultCountry: DEFAULT_COUNTRY, v2: true });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 const LINE_CACHE_SIZE = 512;
