@@ -14,13 +14,21 @@ import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { ImapConfig } from '../config.js';
 import { SenimError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Intake, IntakeOutcome, RawMessage } from './intake.port.js';
+import {
+  COMMIT_GROUP_SIZE,
+  type Intake,
+  type IntakeOutcome,
+  type RawMessage,
+} from './intake.port.js';
 import type { OAuth2Client } from './oauth2.js';
 
 /** Above this size a message is streamed to a temp file instead of arriving in a FETCH literal. */
 export const LARGE_MESSAGE_BYTES = 4 * 1024 * 1024;
-/** A batch handed to intake at once: bounded in count and in bytes (memory stays flat). */
-const BATCH_MAX_MESSAGES = 25;
+/**
+ * A batch handed to intake at once: bounded in count and in bytes (memory stays flat), and one
+ * transaction when it is full (25 made one of 20 and one of 5).
+ */
+const BATCH_MAX_MESSAGES = COMMIT_GROUP_SIZE;
 const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 /** Batches handed to intake and not yet settled (committed and marked): keeps the parser busy. */
 const IN_FLIGHT_BATCHES = 3;

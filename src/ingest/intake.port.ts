@@ -34,6 +34,9 @@ export type IntakeOutcome =
   | { kind: 'held'; reason: string; messageId: number }
   | { kind: 'duplicate'; messageId: number };
 
+/** acceptMany commits its list in transactions of this many messages: sources batch to match. */
+export const COMMIT_GROUP_SIZE = 20;
+
 export interface Intake {
   /** Registers/records one message exactly once, committed when this resolves. Never throws for bad mail. */
   accept(message: RawMessage): Promise<IntakeOutcome>;

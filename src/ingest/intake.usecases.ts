@@ -31,7 +31,12 @@ import type { Logger } from '../log.js';
 import { classifyMail, replyAddressOf, type Classification } from './classify.js';
 import type { ExtractedAppeal } from './extract.js';
 import { findFollowUpNumber } from './followup.js';
-import type { Intake, IntakeOutcome, RawMessage } from './intake.port.js';
+import {
+  COMMIT_GROUP_SIZE,
+  type Intake,
+  type IntakeOutcome,
+  type RawMessage,
+} from './intake.port.js';
 import type { ParsedMail } from './mail.models.js';
 import {
   entryOfOutgoing,
@@ -79,8 +84,6 @@ export interface IntakeDeps {
   workers?: number;
 }
 
-/** Messages committed per transaction in acceptMany (a backlog). */
-const GROUP_SIZE = 20;
 /** Groups parsed ahead of the one committing (memory: at most this many groups of parsed mail). */
 const LOOKAHEAD_GROUPS = 2;
 /** Attempts of one transaction that lost a race (unique violation, deadlock) before falling back. */
@@ -143,7 +146,8 @@ export function createIntake(deps: IntakeDeps): Intake {
    */
   function acceptMany(list: RawMessage[]): Promise<IntakeOutcome[]> {
     const groups: RawMessage[][] = [];
-    for (let i = 0; i < list.length; i += GROUP_SIZE) groups.push(list.slice(i, i + GROUP_SIZE));
+    for (let i = 0; i < list.length; i += COMMIT_GROUP_SIZE)
+      groups.push(list.slice(i, i + COMMIT_GROUP_SIZE));
     // duplicates (also within the batch) are found inside each group's transaction
     const prepareAll = (group: RawMessage[]) =>
       Promise.all(group.map((m) => prepare(deps, pool, m)));
