@@ -20,7 +20,7 @@ import { generateCorpus, summarize, type CorpusSummary } from './corpus.js';
 import { fetchLimit, parseLimit, withInbox, type ImapAccount } from './limits.js';
 import { outboxRun, startSink } from './outbox.js';
 import { openJournal, reportMonth, timeReport } from './report.js';
-import { runIngest, type CliMode, type IngestRun } from './senim.js';
+import { createDatabase, runIngest, type CliMode, type IngestRun } from './senim.js';
 
 export type EngineName = 'postgres' | 'pglite';
 
@@ -56,6 +56,8 @@ export interface SenimFigures {
   peakRssMb: Figure;
   passSeconds: Figure;
   wallSeconds: Figure;
+  /** `senim migrate` on the fresh database, before the pass (embedded: creating it, initdb) */
+  createPeakRssMb: Figure;
   /** entries and messages in the database after each run (all runs must agree) */
   registered: number;
   messages: number;
@@ -267,6 +269,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     for (const engine of options.engines) {
       let registered = -1;
       let messages = -1;
+      const creations: number[] = [];
       const runs: IngestRun[] = await repeat(options.runs, async (run) => {
         // every run starts from an unmarked mailbox and an empty database
         await withInbox(account, (c) =>
@@ -276,16 +279,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const dbName = `bench_${tag}_${n}_${run}`;
         const url = engine === 'postgres' ? await freshPgDatabase(pg.url, dbName) : null;
         try {
-          const result = await runIngest(
-            {
-              imap: account,
-              databaseUrl: url,
-              dataDir,
-              encryptionKey: key.toString('base64'),
-            },
-            options.cli,
-            options.nodeArgs ?? [],
-          );
+          const env = {
+            imap: account,
+            databaseUrl: url,
+            dataDir,
+            encryptionKey: key.toString('base64'),
+          };
+          const created = await createDatabase(env, options.cli, options.nodeArgs ?? []);
+          creations.push(created.peakRssMb);
+          const result = await runIngest(env, options.cli, options.nodeArgs ?? []);
           result.msgPerSec = n / result.passSeconds;
           const database = url ? await openPostgres(url, { max: 1 }) : await openPglite(dataDir);
           try {
@@ -318,6 +320,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         peakRssMb: figure(runs.map((r) => r.peakRssMb)),
         passSeconds: figure(runs.map((r) => r.passSeconds)),
         wallSeconds: figure(runs.map((r) => r.wallSeconds)),
+        createPeakRssMb: figure(creations),
         registered,
         messages,
       };
@@ -367,6 +370,10 @@ export function formatTable(r: BenchResults): string {
     row(
       `  peak RSS MB (target < ${TARGETS.peakRssMb})`,
       ...r.sizes.map((s) => (s.senim[engine] ? cell(s.senim[engine].peakRssMb) : '-')),
+    );
+    row(
+      '  senim migrate on the fresh database, peak RSS MB',
+      ...r.sizes.map((s) => (s.senim[engine] ? cell(s.senim[engine].createPeakRssMb) : '-')),
     );
     row(
       '  entries / messages registered',

@@ -1,8 +1,9 @@
 /**
  * The Senim figure: the real CLI (`senim ingest --once`) as a child process over the benchmark
- * mailbox, into a fresh database. Throughput is taken from the CLI's own log (the first
- * "registering mail" line to the "ingest pass" line: the pass itself, without start-up and
- * migration); peak RSS from /proc/<pid>/status VmHWM, sampled until the process exits.
+ * mailbox, into a fresh database (created beforehand by `senim migrate`, as PostgreSQL's is by
+ * CREATE DATABASE: creating an embedded one is measured on its own). Throughput is taken from the
+ * CLI's own log (the first "registering mail" line to the "ingest pass" line: the pass itself,
+ * without start-up); peak RSS from /proc/<pid>/status VmHWM, sampled until the process exits.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ export interface IngestRun {
   /** messages handed to intake per second of the pass */
   msgPerSec: number;
   passSeconds: number;
-  /** process start to exit (start-up, migration, pass, delivery attempt) */
+  /** process start to exit (start-up, pass, delivery attempt) */
   wallSeconds: number;
   peakRssMb: number;
   /** CPU time of the whole child (all its threads), user + system, start to exit */
@@ -98,18 +99,25 @@ interface LogLine {
   [key: string]: unknown;
 }
 
-export async function runIngest(
+interface Measured {
+  code: number | null;
+  peakRssMb: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+}
+
+/** Runs `senim <cliArgs>` with the benchmark's environment, stderr to logPath, measured. */
+async function runMeasured(
   env: IngestEnv,
   mode: CliMode,
-  extraNodeArgs: string[] = [],
-): Promise<IngestRun> {
-  // The log goes to a file, read after the exit: a pipe read by a busy parent would slow the
-  // child's (synchronous) logging and so the figure.
-  const logPath = `${env.dataDir}.log`;
+  extraNodeArgs: string[],
+  cliArgs: string[],
+  logPath: string,
+): Promise<Measured> {
   const logFile = await open(logPath, 'w');
   const started = performance.now();
   const { file, args, env: launch } = command(mode, extraNodeArgs);
-  const child = spawn(file, [...args, 'ingest', '--once'], {
+  const child = spawn(file, [...args, ...cliArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', logFile.fd],
     env: {
@@ -141,6 +149,39 @@ export async function runIngest(
   );
   clearInterval(sampler);
   await logFile.close();
+  const wallSeconds = (performance.now() - started) / 1000;
+  return { code, peakRssMb: peakKb / 1024, cpuSeconds, wallSeconds };
+}
+
+/** `senim migrate` on a fresh database: for an embedded one, its creation (initdb) too. */
+export async function createDatabase(
+  env: IngestEnv,
+  mode: CliMode,
+  extraNodeArgs: string[] = [],
+): Promise<{ peakRssMb: number; seconds: number }> {
+  const logPath = `${env.dataDir}.migrate.log`;
+  const run = await runMeasured(env, mode, extraNodeArgs, ['migrate'], logPath);
+  const log = readFileSync(logPath, 'utf8');
+  await rm(logPath, { force: true });
+  if (run.code !== 0) throw new Error(`senim migrate exited with ${run.code}:\n${log}`);
+  return { peakRssMb: run.peakRssMb, seconds: run.wallSeconds };
+}
+
+export async function runIngest(
+  env: IngestEnv,
+  mode: CliMode,
+  extraNodeArgs: string[] = [],
+): Promise<IngestRun> {
+  // The log goes to a file, read after the exit: a pipe read by a busy parent would slow the
+  // child's (synchronous) logging and so the figure.
+  const logPath = `${env.dataDir}.log`;
+  const { code, peakRssMb, cpuSeconds, wallSeconds } = await runMeasured(
+    env,
+    mode,
+    extraNodeArgs,
+    ['ingest', '--once'],
+    logPath,
+  );
   let passStart: number | null = null;
   let passEnd: number | null = null;
   const errors: string[] = [];
@@ -171,7 +212,6 @@ export async function runIngest(
     if ((entry.level ?? 0) >= 40 && errors.length < 20) errors.push(line);
   }
   await rm(logPath, { force: true });
-  const wallSeconds = (performance.now() - started) / 1000;
   if (code !== 0) {
     throw new Error(`senim ingest --once exited with ${code}:\n${errors.join('\n')}`);
   }
@@ -183,7 +223,7 @@ export async function runIngest(
     msgPerSec: 0, // filled in by the caller, who knows N
     passSeconds,
     wallSeconds,
-    peakRssMb: peakKb / 1024,
+    peakRssMb,
     cpuSeconds,
     outcomes,
   };

@@ -27,6 +27,7 @@ it('the benchmark produces every figure and the ingest registers exactly the app
   const senim = size!.senim.postgres!;
   expect(senim.msgPerSec.median).toBeGreaterThan(0);
   expect(senim.peakRssMb.median).toBeGreaterThan(0);
+  expect(senim.createPeakRssMb.median).toBeGreaterThan(0);
   expect(senim.registered).toBe(expected.appeals);
   expect(senim.messages).toBe(n);
   expect(results.outbox?.msgPerSec.median).toBeGreaterThan(0);
