@@ -1,24 +1,68 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openPglite, rows } from '../src/db/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite, rows, type Database } from '../src/db/database.js';
 
-// The embedded default runs on small hosts: PGlite's memory only ever grows, so its buffer pool
-// is kept at 16 MB instead of PostgreSQL's 128 MB (measured: ~50 MB less at the peak of a backlog).
+// The embedded default runs on small hosts, and PGlite's (WebAssembly) memory only ever grows: a
+// new data directory is loaded from a seed instead of made by initdb, and the buffer pool is
+// 16 MB instead of PostgreSQL's 128 MB.
 describe('the embedded database in a data directory', () => {
-  const dirs: string[] = [];
-  afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+  let work: string;
+  let seed: string;
 
-  it('opens with a 16 MB buffer pool, and again after it was closed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'senim-embedded-'));
-    dirs.push(dir);
-    for (let open = 0; open < 2; open++) {
-      const database = await openPglite(dir);
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'senim-embedded-'));
+    // a seed that can be told apart: it holds a table of its own
+    const source = await PGlite.create();
+    await source.exec('create table seed_marker (x int)');
+    seed = join(work, 'seed.tgz');
+    await writeFile(seed, Buffer.from(await (await source.dumpDataDir('gzip')).arrayBuffer()));
+    await source.close();
+  });
+  afterAll(() => rm(work, { recursive: true, force: true }));
+
+  const hasMarker = async (database: Database) =>
+    (
+      await rows<{ found: boolean }>(
+        database.db,
+        sql`select to_regclass('seed_marker') is not null as found`,
+      )
+    )[0]!.found;
+
+  it('starts a new directory from the seed, then reopens what it wrote, not the seed', async () => {
+    const dir = join(work, 'seeded');
+    const first = await openPglite(dir, seed);
+    try {
+      expect(await hasMarker(first)).toBe(true);
+      await first.db.execute(sql`drop table seed_marker`);
+      await first.db.execute(sql`create table kept (x int)`);
+    } finally {
+      await first.close();
+    }
+    const again = await openPglite(dir, seed);
+    try {
+      expect(await hasMarker(again)).toBe(false);
+      const [row] = await rows<{ found: boolean; buffers: string }>(
+        again.db,
+        sql`select to_regclass('kept') is not null as found, current_setting('shared_buffers') as buffers`,
+      );
+      expect(row).toEqual({ found: true, buffers: '16MB' });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('without a seed (not built), creates the directory with initdb', async () => {
+    for (const missing of [null, join(work, 'absent.tgz')]) {
+      const database = await openPglite(
+        join(work, `plain-${missing ? 'absent' : 'none'}`),
+        missing,
+      );
       try {
-        const [row] = await rows<{ shared_buffers: string }>(database.db, sql`show shared_buffers`);
-        expect(row!.shared_buffers).toBe('16MB');
+        expect(await hasMarker(database)).toBe(false);
       } finally {
         await database.close();
       }

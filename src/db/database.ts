@@ -3,7 +3,7 @@
  * otherwise. Everything else receives a `Database` and never opens connections of its own.
  */
 import { once } from 'node:events';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,12 @@ export interface Database {
 export const MIGRATIONS_FOLDER = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../drizzle',
+);
+
+/** An initialised, empty PGlite data directory: `npm run build` makes it (scripts/pglite-seed.ts). */
+export const PGLITE_SEED = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../dist/pglite-seed.tgz',
 );
 
 /** Rows of a raw query, whichever driver ran it. */
@@ -157,11 +163,15 @@ async function connectNoDelay(target: SocketTarget): Promise<net.Socket> {
 /**
  * Embedded PGlite, owned by this process. `dataDir` null → in memory (tests). One process per data
  * directory: a second one is refused (the daemon and tools that need the directory to themselves).
+ * A new data directory starts from `seed` when there is one (see seedOf).
  */
-export async function openPglite(dataDir: string | null): Promise<Database> {
+export async function openPglite(
+  dataDir: string | null,
+  seed: string | null = PGLITE_SEED,
+): Promise<Database> {
   if (!dataDir) return pgliteDatabase(await PGlite.create(), null);
   prepareDataDir(dataDir);
-  return openOwnedPglite(dataDir, acquireDataDirLock(dataDir));
+  return openOwnedPglite(dataDir, acquireDataDirLock(dataDir), seed);
 }
 
 function prepareDataDir(dataDir: string): void {
@@ -179,12 +189,18 @@ function prepareDataDir(dataDir: string): void {
   }
 }
 
-async function openOwnedPglite(dataDir: string, lock: DataDirLock): Promise<Database> {
+async function openOwnedPglite(
+  dataDir: string,
+  lock: DataDirLock,
+  seed: string | null,
+): Promise<Database> {
+  const pgdata = path.join(dataDir, 'pglite');
   try {
-    const client = await PGlite.create(path.join(dataDir, 'pglite'), {
+    const client = await PGlite.create(pgdata, {
       // WebAssembly memory never shrinks: a 16 MB buffer pool rather than PostgreSQL's 128 MB
       // (a 10,000-message backlog: peak ~800 -> ~745 MB; the single-user engine needs no more)
       startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+      ...seedOf(pgdata, seed),
     });
     return embeddedDatabase(client, { lock, dataDir });
   } catch (error) {
@@ -198,6 +214,16 @@ async function openOwnedPglite(dataDir: string, lock: DataDirLock): Promise<Data
       },
     );
   }
+}
+
+/**
+ * A data directory not yet created is loaded from the seed rather than made by initdb, which
+ * inside WebAssembly peaks at ~900 MB (loading: ~340 MB, measured) on a host that may have 1 GB.
+ * Without a seed (not built), PGlite runs initdb as before.
+ */
+function seedOf(pgdata: string, seed: string | null): { loadDataDir?: Blob } {
+  if (!seed || existsSync(path.join(pgdata, 'PG_VERSION')) || !existsSync(seed)) return {};
+  return { loadDataDir: new Blob([readFileSync(seed)]) };
 }
 
 /** Wraps an open PGlite (tests clone a migrated template with `PGlite.clone()`). */
@@ -341,7 +367,7 @@ export function openDatabase(
 async function openEmbedded(dataDir: string): Promise<Database> {
   prepareDataDir(dataDir);
   const taken = tryAcquireDataDirLock(dataDir);
-  if ('release' in taken) return openOwnedPglite(dataDir, taken);
+  if ('release' in taken) return openOwnedPglite(dataDir, taken, PGLITE_SEED);
   if (!taken.socket) throw busyError(dataDir, taken);
   return openThroughSocket(dataDir, { ...taken, socket: taken.socket });
 }
