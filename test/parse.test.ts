@@ -291,6 +291,86 @@ describe('parseMail attachments', () => {
     }
   });
 
+  // Attachments of well-formed mail are hashed from their base64 without going through the
+  // parser's decoder: what is listed must be what mailparser would have decoded.
+  describe('hashed without the parser', () => {
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const pdf = randomBytes(70_000);
+    const photo = randomBytes(5_000);
+    const b64lines = (b: Buffer, eol: string) =>
+      (b.toString('base64').match(/.{1,76}/g) ?? []).join(eol);
+    function letter(parts: string[][], eol = '\r\n'): Buffer {
+      const lines = [
+        'From: Айгуль <a@example.kz>',
+        'To: ombudsman@ales.kz',
+        'Subject: scan',
+        'Message-ID: <att@example.kz>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="----=_b_1"',
+        '',
+        '------=_b_1',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'See the scan.',
+      ];
+      for (const part of parts) lines.push('------=_b_1', ...part);
+      lines.push('------=_b_1--', '');
+      return Buffer.from(lines.join(eol), 'latin1');
+    }
+    const attachment = (name: string, body: string, extra: string[] = []) => [
+      `Content-Type: application/octet-stream; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      ...extra,
+      '',
+      body,
+    ];
+
+    it('lists size and SHA-256 of the decoded content, with CRLF or LF line ends', async () => {
+      for (const eol of ['\r\n', '\n']) {
+        const inline = [
+          'Content-Type: image/png',
+          'Content-Transfer-Encoding: base64',
+          '',
+          b64lines(photo, eol),
+        ];
+        const mail = await parseMail(
+          letter([attachment('scan.pdf', b64lines(pdf, eol)), inline], eol),
+        );
+        expect(mail.text.trim()).toBe('See the scan.');
+        expect(mail.attachments).toEqual([
+          {
+            filename: 'scan.pdf',
+            // mailparser takes the type from the file name
+            contentType: 'application/pdf',
+            size: pdf.length,
+            sha256: sha(pdf),
+          },
+          { filename: null, contentType: 'image/png', size: photo.length, sha256: sha(photo) },
+        ]);
+      }
+    });
+
+    it('decodes padding in the middle of the base64 as mailparser does', async () => {
+      // two base64 runs glued together: Node's decoder would stop at the first '='
+      const mail = await parseMail(letter([attachment('glued.bin', 'QQ==QQ==')]));
+      expect(mail.attachments[0]).toMatchObject({ size: 2, sha256: sha(Buffer.from('AA')) });
+    });
+
+    it('is not misled by a part that carries the marker header itself', async () => {
+      const mail = await parseMail(
+        letter([
+          attachment('a.bin', b64lines(pdf, '\r\n')),
+          attachment('b.bin', b64lines(photo, '\r\n'), ['X-Senim-Hashed: 0']),
+        ]),
+      );
+      expect(mail.attachments.map((a) => [a.filename, a.size, a.sha256])).toEqual([
+        ['a.bin', pdf.length, sha(pdf)],
+        ['b.bin', photo.length, sha(photo)],
+      ]);
+    });
+  });
+
   it('sanitises file names: no path, control or bidi characters, no leading dots', () => {
     expect(sanitizeFilename('../../etc/passwd')).toBe('passwd');
     expect(sanitizeFilename('C:\\Users\\x\\скан.pdf')).toBe('скан.pdf');

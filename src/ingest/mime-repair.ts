@@ -261,6 +261,18 @@ export function salvageText(raw: Buffer, hint: string | null, maxBytes: number):
 /** What the repair pass would have learnt from mail it leaves untouched. */
 export interface PlainShape {
   sawPlainText: boolean;
+  /**
+   * The base64 bodies of attachments (parts below the top), in order, that Node's decoder reads
+   * exactly as mailparser's does (padding only at the end): the parser may skip them.
+   */
+  attachmentBodies: BodyRange[];
+}
+
+/** Offsets in the raw message: where a part's header block ends, its body starts and ends. */
+export interface BodyRange {
+  headersEnd: number;
+  start: number;
+  end: number;
 }
 
 /**
@@ -291,21 +303,25 @@ export function plainShape(raw: Buffer): PlainShape | null {
   // lines end in CRLF or LF only (a lone CR is a line end to mailsplit, not to this scan)
   if (/\r(?!\n)/.test(text)) return null;
   const boundaries: string[] = [];
-  const blocks: { headers: string; bodyStart: number }[] = [];
+  const blocks: { headers: string; headersEnd: number; bodyStart: number }[] = [];
   const first = headerBlock(text, 0);
   if (!first) return null;
   blocks.push(first);
-  const shape: PlainShape = { sawPlainText: false };
+  const shape: PlainShape = { sawPlainText: false, attachmentBodies: [] };
   const bases64: number[] = [];
+  const attachments = new Set<number>();
+  // the marker the parser's input gets for a skipped body (parse.ts) must not come from the mail
+  let marked = false;
   for (let i = 0; i < blocks.length; i++) {
     if (blocks.length > MAX_MIME_DEPTH) return null;
     const block = blocks[i]!;
     if (normalizeEncodedWordCharsets(block.headers) !== block.headers) return null;
+    if (block.headers.toLowerCase().includes(HASHED_MARKER)) marked = true;
     const contentType = headerOf(block.headers, 'content-type');
     if (contentType === null) return null;
     const type = contentType.split(';')[0]!.trim().toLowerCase();
     const attachment = /^attachment\s*(?:;|$)/i.test(
-      headerOf(block.headers, 'content-disposition') ?? '',
+      (headerOf(block.headers, 'content-disposition') ?? '').trim(),
     );
     const encoding = (headerOf(block.headers, 'content-transfer-encoding') ?? '')
       .trim()
@@ -335,7 +351,10 @@ export function plainShape(raw: Buffer): PlainShape | null {
       continue;
     }
     if (type.startsWith('message/')) return null;
-    if (attachment) continue;
+    if (attachment) {
+      attachments.add(i);
+      continue;
+    }
     if (type.startsWith('text/')) {
       if (type !== 'text/plain' && type !== 'text/html') return null;
       const match = CHARSET_PARAM.exec(contentType);
@@ -359,9 +378,27 @@ export function plainShape(raw: Buffer): PlainShape | null {
       BASE64_RUN.lastIndex = start;
       BASE64_RUN.test(text);
       if (BASE64_RUN.lastIndex < end) return null;
+      if (i > 0 && !marked && attachments.has(i) && paddedAtEnd(text, start, end)) {
+        shape.attachmentBodies.push({ headersEnd: blocks[i]!.headersEnd, start, end });
+      }
     }
   }
+  if (marked) shape.attachmentBodies = [];
   return shape;
+}
+
+/** The header that marks a part whose body the parser does not get (see parse.ts). */
+export const HASHED_MARKER = 'x-senim-hashed';
+
+/** True when '=' appears only at the end of the base64 (Node stops at the first '='). */
+function paddedAtEnd(text: string, start: number, end: number): boolean {
+  const pad = text.indexOf('=', start);
+  if (pad < 0 || pad >= end) return true;
+  for (let at = pad; at < end; at++) {
+    const c = text[at];
+    if (c !== '=' && c !== '\r' && c !== '\n' && c !== ' ' && c !== '\t') return false;
+  }
+  return true;
 }
 
 /**
@@ -401,7 +438,10 @@ function lineEndsAt(text: string, at: number): boolean {
 }
 
 /** The header block starting at `from` (unfolded) and where its body starts, or null. */
-function headerBlock(text: string, from: number): { headers: string; bodyStart: number } | null {
+function headerBlock(
+  text: string,
+  from: number,
+): { headers: string; headersEnd: number; bodyStart: number } | null {
   const blank = /\r?\n\r?\n/g;
   blank.lastIndex = from;
   // a part whose header block is empty starts with the blank line itself
@@ -412,6 +452,7 @@ function headerBlock(text: string, from: number): { headers: string; bodyStart: 
   if (/\n--/.test(text.slice(from, match.index))) return null;
   return {
     headers: '\n' + text.slice(from, match.index).replace(/\r?\n[ \t]+/g, ' '),
+    headersEnd: match.index,
     bodyStart: match.index + match[0].length,
   };
 }

@@ -3,7 +3,9 @@
  * input: what is readable is returned, and what went wrong is listed in `problems`.
  *
  * Streaming (design: memory stays flat): raw → mailsplit (charset repair) → MailParser, and each
- * attachment's content stream is consumed into a SHA-256 and dropped, never buffered.
+ * attachment's content stream is consumed into a SHA-256 and dropped, never buffered. Well-formed
+ * mail skips the repair, and its base64 attachments are hashed before MailParser reads the rest
+ * (withoutAttachmentBodies).
  */
 import { createHash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
@@ -28,10 +30,12 @@ import {
   type ParsedMail,
 } from './mail.models.js';
 import {
+  HASHED_MARKER,
   MimeRepair,
   declaredCyrillicHint,
   plainShape,
   salvageText,
+  type BodyRange,
   type RepairContext,
 } from './mime-repair.js';
 
@@ -95,9 +99,10 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
 async function parseDirect(raw: Buffer): Promise<{ parsed: RawParse; ctx: RepairContext } | null> {
   const shape = plainShape(raw);
   if (!shape) return null;
+  const { input, digests } = withoutAttachmentBodies(raw, shape.attachmentBodies);
   let parsed: RawParse;
   try {
-    parsed = await runParser(raw, null, true);
+    parsed = await runParser(input, null, true, digests);
   } catch {
     return null;
   }
@@ -106,8 +111,49 @@ async function parseDirect(raw: Buffer): Promise<{ parsed: RawParse; ctx: Repair
   return { parsed, ctx };
 }
 
+/** An attachment's size and SHA-256, read without the parser. */
+type Digest = Pick<AttachmentMeta, 'size' | 'sha256'>;
+
+/**
+ * Attachments are only hashed, never kept, and decoding them through mailparser's streams was
+ * most of the parsing (the benchmark corpus, 5% with attachments: parseMail 0.43 -> 0.24 ms per
+ * message, the same results for all 3,290 prepared). The bodies plainShape found are hashed here
+ * with Node's own base64 decoder; the parser gets the message without them, each such part
+ * marked with its digest's index. Still mailparser's reading of everything else.
+ */
+function withoutAttachmentBodies(
+  raw: Buffer,
+  bodies: readonly BodyRange[],
+): { input: Buffer; digests: Digest[] } {
+  if (bodies.length === 0) return { input: raw, digests: [] };
+  const pieces: Buffer[] = [];
+  const digests: Digest[] = [];
+  let at = 0;
+  for (const [k, body] of bodies.entries()) {
+    const decoded = Buffer.from(raw.toString('latin1', body.start, body.end), 'base64');
+    digests.push({
+      size: decoded.length,
+      sha256: createHash('sha256').update(decoded).digest('hex'),
+    });
+    const eol = raw[body.headersEnd] === 0x0d ? '\r\n' : '\n';
+    pieces.push(
+      raw.subarray(at, body.headersEnd),
+      Buffer.from(`${eol}${HASHED_MARKER}: ${k}`),
+      raw.subarray(body.headersEnd, body.start),
+    );
+    at = body.end;
+  }
+  pieces.push(raw.subarray(at));
+  return { input: Buffer.concat(pieces), digests };
+}
+
 /** `ctx` null: straight into mailparser, without the repair pass (see parseDirect). */
-function runParser(raw: Buffer, ctx: RepairContext | null, embedded: boolean): Promise<RawParse> {
+function runParser(
+  raw: Buffer,
+  ctx: RepairContext | null,
+  embedded: boolean,
+  digests: readonly Digest[] = [],
+): Promise<RawParse> {
   return new Promise((resolve, reject) => {
     // the repair splitter must see the same tree as MailParser's own splitter
     const tree = embedded ? { defaultInlineEmbedded: true } : { ignoreEmbedded: true };
@@ -139,7 +185,8 @@ function runParser(raw: Buffer, ctx: RepairContext | null, embedded: boolean): P
         return;
       }
       pending++;
-      hashAttachment(data)
+      const digest = digests[Number(data.headers.get(HASHED_MARKER) ?? NaN)];
+      (digest ? skipAttachment(data, digest) : hashAttachment(data))
         .then((meta) => {
           result.attachments.push(meta);
           pending--;
@@ -178,24 +225,37 @@ function* slices(raw: Buffer, size: number): Generator<Buffer> {
 
 /** Reads an attachment's content into a hash and releases it; the bytes are not kept. */
 function hashAttachment(attachment: AttachmentStream): Promise<AttachmentMeta> {
+  const hash = createHash('sha256');
+  let size = 0;
+  return drain(attachment, (chunk) => {
+    hash.update(chunk);
+    size += chunk.length;
+  }).then(() => attachmentMeta(attachment, { size, sha256: hash.digest('hex') }));
+}
+
+/** An attachment whose body was hashed before parsing (withoutAttachmentBodies). */
+function skipAttachment(attachment: AttachmentStream, digest: Digest): Promise<AttachmentMeta> {
+  return drain(attachment, () => {}).then(() => attachmentMeta(attachment, digest));
+}
+
+function drain(attachment: AttachmentStream, onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    let size = 0;
-    attachment.content.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      size += chunk.length;
-    });
+    attachment.content.on('data', onChunk);
     attachment.content.on('error', (err) => reject(coerceError(err)));
     attachment.content.on('end', () => {
       attachment.release?.();
-      resolve({
-        filename: sanitizeFilename(attachment.filename),
-        contentType: singleLine(attachment.contentType || 'application/octet-stream').toLowerCase(),
-        size,
-        sha256: hash.digest('hex'),
-      });
+      resolve();
     });
   });
+}
+
+function attachmentMeta(attachment: AttachmentStream, digest: Digest): AttachmentMeta {
+  return {
+    filename: sanitizeFilename(attachment.filename),
+    contentType: singleLine(attachment.contentType || 'application/octet-stream').toLowerCase(),
+    size: digest.size,
+    sha256: digest.sha256,
+  };
 }
 
 /**
