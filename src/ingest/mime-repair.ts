@@ -378,7 +378,7 @@ export function plainShape(raw: Buffer): PlainShape | null {
       BASE64_RUN.lastIndex = start;
       BASE64_RUN.test(text);
       if (BASE64_RUN.lastIndex < end) return null;
-      if (i > 0 && !marked && attachments.has(i) && paddedAtEnd(text, start, end)) {
+      if (i > 0 && attachments.has(i) && paddedAtEnd(text, start, end)) {
         shape.attachmentBodies.push({ headersEnd: blocks[i]!.headersEnd, start, end });
       }
     }
