@@ -198,7 +198,7 @@ async function openOwnedPglite(
   try {
     const client = await PGlite.create(pgdata, {
       // WebAssembly memory never shrinks: a 16 MB buffer pool rather than PostgreSQL's 128 MB
-      // (a 10,000-message backlog: peak ~800 -> ~745 MB; the single-user engine needs no more)
+      // (creating a database: peak 914 -> 794 MB; the single-user engine needs no more)
       startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
       ...seedOf(pgdata, seed),
     });
