@@ -17,6 +17,7 @@ import {
   normalizeEncodedWordCharsets,
   type DetectedCharset,
 } from './charset.js';
+import { readBase64Body, type Base64Digest } from './base64-body.js';
 import { PROBLEM } from './mail.models.js';
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -263,29 +264,29 @@ export interface PlainShape {
   sawPlainText: boolean;
   /**
    * The base64 bodies of attachments (parts below the top), in order, that Node's decoder reads
-   * exactly as mailparser's does (padding only at the end): the parser may skip them.
+   * exactly as mailparser's does (padding only at the end), with what they decode to: the parser
+   * may skip them.
    */
-  attachmentBodies: BodyRange[];
+  attachmentBodies: SkippedBody[];
 }
 
-/** Offsets in the raw message: where a part's header block ends, its body starts and ends. */
-export interface BodyRange {
+/** An attachment's body: where its part's header block ends, its body starts and ends; its digest. */
+export interface SkippedBody extends Base64Digest {
   headersEnd: number;
   start: number;
   end: number;
 }
 
 /**
- * Messages larger than this always take the repair pass: the scan copies the message into a
- * string and the direct path writes it to the parser at once. A letter with a photo or a few
- * scanned pages stays below it.
+ * Mail whose parser input (the message without the skipped attachment bodies) is larger than this
+ * takes the repair pass, which streams it: the direct path writes that input to the parser at once.
  */
 const SHAPE_MAX_BYTES = 4 * 1024 * 1024;
 const BOUNDARY_PARAM =
   /;\s*boundary\s*=\s*(?:"([0-9A-Za-z'()+_,./:=? -]{1,70})"|([0-9A-Za-z'()+_,./:=?-]{1,70}))\s*(?:;|$)/i;
 const CHARSET_PARAM = /;\s*charset\s*=\s*(?:"([A-Za-z0-9_.:-]+)"|([A-Za-z0-9_.:-]+))\s*(?:;|$)/i;
-/** sticky: where it stops is the first byte that is not base64 */
-const BASE64_RUN = /[A-Za-z0-9+/=\s]*/y;
+const CR = 0x0d;
+const LF = 0x0a;
 
 /**
  * A cheap scan that proves the repair pass (MimeRepair) would change nothing and note nothing, so
@@ -296,15 +297,13 @@ const BASE64_RUN = /[A-Za-z0-9+/=\s]*/y;
  * text/plain or text/html with a known charset that needs no renaming (UTF-8 only as "utf-8":
  * the caller checks that it decoded without replacement characters), and every base64 body
  * clean. Anything else, however harmless, takes the repair pass.
+ * The scan works on the bytes: only header blocks and pieces of base64 become strings.
  */
 export function plainShape(raw: Buffer): PlainShape | null {
-  if (raw.length > SHAPE_MAX_BYTES || !isAscii(raw)) return null;
-  const text = raw.toString('latin1');
-  // lines end in CRLF or LF only (a lone CR is a line end to mailsplit, not to this scan)
-  if (/\r(?!\n)/.test(text)) return null;
+  if (!isAscii(raw) || hasLoneCr(raw)) return null;
   const boundaries: string[] = [];
-  const blocks: { headers: string; headersEnd: number; bodyStart: number }[] = [];
-  const first = headerBlock(text, 0);
+  const blocks: HeaderBlock[] = [];
+  const first = headerBlock(raw, 0);
   if (!first) return null;
   blocks.push(first);
   const shape: PlainShape = { sawPlainText: false, attachmentBodies: [] };
@@ -333,18 +332,18 @@ export function plainShape(raw: Buffer): PlainShape | null {
       const boundary = match?.[1] ?? match?.[2];
       if (!boundary || boundary.endsWith(' ') || encoding === 'base64') return null;
       const delimiter = `--${boundary}`;
-      const start = text.indexOf(delimiter);
-      if (start < 0 || text.indexOf(`${delimiter}--`, start) < 0) return null;
+      const start = raw.indexOf(delimiter);
+      if (start < 0 || raw.indexOf(`${delimiter}--`, start) < 0) return null;
       boundaries.push(boundary);
       // each part starts after a delimiter line of this boundary, up to its closing line
-      const close = delimiterLine(text, `${delimiter}--`, block.bodyStart);
+      const close = delimiterLine(raw, `${delimiter}--`, block.bodyStart);
       if (!close) return null;
       for (
-        let line = delimiterLine(text, delimiter, block.bodyStart);
+        let line = delimiterLine(raw, delimiter, block.bodyStart);
         line !== null && line.start < close.start;
-        line = delimiterLine(text, delimiter, line.end)
+        line = delimiterLine(raw, delimiter, line.end)
       ) {
-        const part = headerBlock(text, line.end + 1);
+        const part = headerBlock(raw, line.end + 1);
         if (!part) return null;
         blocks.push(part);
       }
@@ -366,49 +365,60 @@ export function plainShape(raw: Buffer): PlainShape | null {
       if (type === 'text/plain') shape.sawPlainText = true;
     }
   }
-  if (bases64.length > 0) {
-    // a part's body runs to the next line starting with a delimiter of any boundary (or the end)
-    for (const i of bases64) {
-      const start = blocks[i]!.bodyStart;
-      let end = text.length;
-      for (const boundary of boundaries) {
-        const next = lineStartingWith(text, `--${boundary}`, start);
-        if (next >= 0) end = Math.min(end, next);
-      }
-      BASE64_RUN.lastIndex = start;
-      BASE64_RUN.test(text);
-      if (BASE64_RUN.lastIndex < end) return null;
-      if (i > 0 && attachments.has(i) && paddedAtEnd(text, start, end)) {
-        shape.attachmentBodies.push({ headersEnd: blocks[i]!.headersEnd, start, end });
-      }
+  // a part's body runs to the next line starting with a delimiter of any boundary (or the end)
+  for (const i of bases64) {
+    const start = blocks[i]!.bodyStart;
+    let end = raw.length;
+    for (const boundary of boundaries) {
+      const next = lineStartingWith(raw, `--${boundary}`, start);
+      if (next >= 0) end = Math.min(end, next);
     }
+    if (i > 0 && attachments.has(i)) {
+      const body = readBase64Body(raw, start, end, true);
+      if (!body.clean) return null;
+      if (body.paddedAtEnd) {
+        const { size, sha256 } = body;
+        shape.attachmentBodies.push({
+          headersEnd: blocks[i]!.headersEnd,
+          start,
+          end,
+          size,
+          sha256,
+        });
+      }
+    } else if (!readBase64Body(raw, start, end).clean) return null;
   }
   if (marked) shape.attachmentBodies = [];
-  return shape;
+  const skipped = shape.attachmentBodies.reduce((sum, body) => sum + body.end - body.start, 0);
+  return raw.length - skipped > SHAPE_MAX_BYTES ? null : shape;
 }
 
 /** The header that marks a part whose body the parser does not get (see parse.ts). */
 export const HASHED_MARKER = 'x-senim-hashed';
 
-/** True when '=' appears only at the end of the base64 (Node stops at the first '='). */
-function paddedAtEnd(text: string, start: number, end: number): boolean {
-  const pad = text.indexOf('=', start);
-  if (pad < 0 || pad >= end) return true;
-  for (let at = pad; at < end; at++) {
-    const c = text[at];
-    if (c !== '=' && c !== '\r' && c !== '\n' && c !== ' ' && c !== '\t') return false;
+/** A CR not followed by LF: a line end to mailsplit, not to this scan. Read in pieces. */
+function hasLoneCr(raw: Buffer): boolean {
+  for (let at = raw.indexOf(CR); at >= 0;) {
+    // each piece takes one byte more, so that a CR at its end sees its LF
+    const to = Math.min(raw.length, at + LONE_CR_PIECE + 1);
+    const match = LONE_CR.exec(raw.toString('latin1', at, to));
+    if (match && (match.index < to - at - 1 || to === raw.length)) return true;
+    at = to === raw.length ? -1 : raw.indexOf(CR, to - 1);
   }
-  return true;
+  return false;
 }
+
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_PIECE = 64 * 1024;
 
 /**
  * The next line from `from` on that starts with `prefix` (what a multiline `^prefix` finds).
  * A loop of indexOf, not a regular expression: a new one per boundary would run interpreted
  * over the whole message.
  */
-function lineStartingWith(text: string, prefix: string, from: number): number {
-  for (let at = text.indexOf(prefix, from); at >= 0; at = text.indexOf(prefix, at + 1)) {
-    if (at === 0 || lineEndsAt(text, at - 1)) return at;
+function lineStartingWith(raw: Buffer, prefix: string, from: number): number {
+  for (let at = raw.indexOf(prefix, from); at >= 0; at = raw.indexOf(prefix, at + 1)) {
+    if (at === 0 || lineEndsAt(raw, at - 1)) return at;
   }
   return -1;
 }
@@ -418,43 +428,55 @@ function lineStartingWith(text: string, prefix: string, from: number): number {
  * `^delimiter[ \t]*\r?$`): where it starts, and where that match ends (before the LF).
  */
 function delimiterLine(
-  text: string,
+  raw: Buffer,
   delimiter: string,
   from: number,
 ): { start: number; end: number } | null {
-  for (let at = lineStartingWith(text, delimiter, from); at >= 0;) {
+  for (let at = lineStartingWith(raw, delimiter, from); at >= 0;) {
     let end = at + delimiter.length;
-    while (text[end] === ' ' || text[end] === '\t') end++;
-    if (text[end] === '\r' && lineEndsAt(text, end + 1)) end++;
-    if (lineEndsAt(text, end)) return { start: at, end };
-    at = lineStartingWith(text, delimiter, at + 1);
+    while (raw[end] === 0x20 || raw[end] === 0x09) end++;
+    if (raw[end] === CR && lineEndsAt(raw, end + 1)) end++;
+    if (lineEndsAt(raw, end)) return { start: at, end };
+    at = lineStartingWith(raw, delimiter, at + 1);
   }
   return null;
 }
 
-/** A multiline `$` (the text is ASCII: no other line terminators). */
-function lineEndsAt(text: string, at: number): boolean {
-  return at === text.length || text[at] === '\n' || text[at] === '\r';
+/** A multiline `$` (the message is ASCII: no other line terminators). */
+function lineEndsAt(raw: Buffer, at: number): boolean {
+  return at === raw.length || raw[at] === LF || raw[at] === CR;
+}
+
+interface HeaderBlock {
+  /** unfolded, with a leading newline */
+  headers: string;
+  headersEnd: number;
+  bodyStart: number;
 }
 
 /** The header block starting at `from` (unfolded) and where its body starts, or null. */
-function headerBlock(
-  text: string,
-  from: number,
-): { headers: string; headersEnd: number; bodyStart: number } | null {
-  const blank = /\r?\n\r?\n/g;
-  blank.lastIndex = from;
+function headerBlock(raw: Buffer, from: number): HeaderBlock | null {
   // a part whose header block is empty starts with the blank line itself
-  if (text.startsWith('\r\n', from) || text.startsWith('\n', from)) return null;
-  const match = blank.exec(text);
-  if (!match) return null;
+  if (raw[from] === LF || (raw[from] === CR && raw[from + 1] === LF)) return null;
+  const blank = blankLine(raw, from);
+  if (!blank) return null;
   // a delimiter line before the blank line: the part has no body, and this is not a header block
-  if (/\n--/.test(text.slice(from, match.index))) return null;
+  if (raw.subarray(from, blank.start).includes('\n--')) return null;
   return {
-    headers: '\n' + text.slice(from, match.index).replace(/\r?\n[ \t]+/g, ' '),
-    headersEnd: match.index,
-    bodyStart: match.index + match[0].length,
+    headers: '\n' + raw.toString('latin1', from, blank.start).replace(/\r?\n[ \t]+/g, ' '),
+    headersEnd: blank.start,
+    bodyStart: blank.end,
   };
+}
+
+/** The first `\r?\n\r?\n` from `from` on, as a regular expression would find it. */
+function blankLine(raw: Buffer, from: number): { start: number; end: number } | null {
+  for (let at = raw.indexOf(LF, from); at >= 0; at = raw.indexOf(LF, at + 1)) {
+    const next = raw[at + 1] === LF ? 1 : raw[at + 1] === CR && raw[at + 2] === LF ? 2 : 0;
+    if (next === 0) continue;
+    return { start: at > from && raw[at - 1] === CR ? at - 1 : at, end: at + 1 + next };
+  }
+  return null;
 }
 
 /** The value of the one header `name` in an unfolded block; null when absent or repeated. */

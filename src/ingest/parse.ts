@@ -35,7 +35,7 @@ import {
   declaredCyrillicHint,
   plainShape,
   salvageText,
-  type BodyRange,
+  type SkippedBody,
   type RepairContext,
 } from './mime-repair.js';
 
@@ -117,24 +117,18 @@ type Digest = Pick<AttachmentMeta, 'size' | 'sha256'>;
 /**
  * Attachments are only hashed, never kept, and decoding them through mailparser's streams was
  * most of the parsing (the benchmark corpus, 5% with attachments: parseMail 0.43 -> 0.24 ms per
- * message, the same results for all 3,290 prepared). The bodies plainShape found are hashed here
- * with Node's own base64 decoder; the parser gets the message without them, each such part
- * marked with its digest's index. Still mailparser's reading of everything else.
+ * message, the same results for all 3,290 prepared). plainShape hashes the bodies it may skip with
+ * Node's own base64 decoder; the parser gets the message without them, each such part marked with
+ * its digest's index. Still mailparser's reading of everything else.
  */
 function withoutAttachmentBodies(
   raw: Buffer,
-  bodies: readonly BodyRange[],
+  bodies: readonly SkippedBody[],
 ): { input: Buffer; digests: Digest[] } {
   if (bodies.length === 0) return { input: raw, digests: [] };
   const pieces: Buffer[] = [];
-  const digests: Digest[] = [];
   let at = 0;
   for (const [k, body] of bodies.entries()) {
-    const decoded = Buffer.from(raw.toString('latin1', body.start, body.end), 'base64');
-    digests.push({
-      size: decoded.length,
-      sha256: createHash('sha256').update(decoded).digest('hex'),
-    });
     const eol = raw[body.headersEnd] === 0x0d ? '\r\n' : '\n';
     pieces.push(
       raw.subarray(at, body.headersEnd),
@@ -144,6 +138,7 @@ function withoutAttachmentBodies(
     at = body.end;
   }
   pieces.push(raw.subarray(at));
+  const digests = bodies.map(({ size, sha256 }) => ({ size, sha256 }));
   return { input: Buffer.concat(pieces), digests };
 }
 
@@ -202,7 +197,7 @@ function runParser(
       if (err) reject(coerceError(err));
     };
     if (ctx === null) {
-      // a plain-shaped message is at most 4 MB and already in memory: one write, no pipeline
+      // a plain-shaped message's input is at most 4 MB and already in memory: one write
       parser.on('error', done);
       parser.end(raw);
       return;
