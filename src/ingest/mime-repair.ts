@@ -332,8 +332,6 @@ export function plainShape(raw: Buffer): PlainShape | null {
       const boundary = match?.[1] ?? match?.[2];
       if (!boundary || boundary.endsWith(' ') || encoding === 'base64') return null;
       const delimiter = `--${boundary}`;
-      const start = raw.indexOf(delimiter);
-      if (start < 0 || raw.indexOf(`${delimiter}--`, start) < 0) return null;
       boundaries.push(boundary);
       // each part starts after a delimiter line of this boundary, up to its closing line
       const close = delimiterLine(raw, `${delimiter}--`, block.bodyStart);
