@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   addDays,
   addMonths,
@@ -7,6 +11,12 @@ import {
   isIsoDate,
   zonedDateTime,
 } from '../src/cases/calendar.js';
+import {
+  TABLE_YEARS,
+  holidayList,
+  listKzHolidays,
+  writeHolidayTable,
+} from '../src/cases/kz-holidays.js';
 import { InputError } from '../src/errors.js';
 
 const cal = createCalendar();
@@ -164,5 +174,56 @@ describe('date helpers', () => {
     expect(addMonths('2026-11-30', 2)).toBe('2027-01-30');
     expect(isIsoDate('2026-02-29')).toBe(false);
     expect(isIsoDate('2026-1-5')).toBe(false);
+  });
+});
+
+// The running process reads date-holidays' list from a table the build wrote, so that it need not
+// keep date-holidays (8.5 MB of heap) in memory: the table must say what date-holidays says.
+describe('the holiday table', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'senim-holidays-'));
+  const table = path.join(dir, 'kz-holidays.json');
+  writeHolidayTable(table, 'test');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists the same days as date-holidays, and the calendar counts the same due dates', () => {
+    const fromTable = holidayList(table);
+    for (const year of [TABLE_YEARS.first, 2024, 2026, 2027, TABLE_YEARS.last]) {
+      expect(fromTable(year)).toEqual(listKzHolidays(year));
+      expect(fromTable(year).length).toBeGreaterThan(10);
+    }
+    const tabled = createCalendar({ holidays: fromTable });
+    const direct = createCalendar({ holidays: listKzHolidays });
+    for (let day = '2026-01-01'; day < '2028-01-01'; day = addDays(day, 1)) {
+      expect(tabled.addWorkingDays(day, 15)).toBe(direct.addWorkingDays(day, 15));
+    }
+  });
+
+  it('asks date-holidays for a year outside it, and for every year when there is no table', () => {
+    expect(holidayList(table)(TABLE_YEARS.last + 10)).toEqual(
+      listKzHolidays(TABLE_YEARS.last + 10),
+    );
+    const missing = holidayList(path.join(dir, 'absent.json'));
+    expect(missing(2026)).toEqual(listKzHolidays(2026));
+  });
+
+  it('keeps date-holidays out of memory when the table has the year', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      import { createCalendar } from './src/cases/calendar.ts';
+      import { holidayList } from './src/cases/kz-holidays.ts';
+      const cal = createCalendar({ holidays: holidayList(${JSON.stringify(table)}) });
+      const due = cal.dueDate(new Date('2026-03-16T10:00:00+05:00'));
+      const loaded = Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('date-holidays'));
+      console.log(JSON.stringify({ due, loaded }));`;
+    const run = (code: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+          cwd: path.resolve(import.meta.dirname, '..'),
+          encoding: 'utf8',
+        }),
+      ) as { due: string; loaded: boolean };
+    // Nauryz 21–23 March 2026 and its substitute day 24 March fall inside the 15 working days
+    expect(run(script)).toEqual({ due: '2026-04-09', loaded: false });
+    expect(run(script.replace('2026-03-16', '2090-03-16'))).toMatchObject({ loaded: true });
   });
 });

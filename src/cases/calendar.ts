@@ -10,8 +10,8 @@
  * offset: Asia/Almaty was UTC+6 until 1 March 2024 and is UTC+5 since. Calendar dates themselves
  * (`IsoDate`, 'YYYY-MM-DD') are computed with plain UTC-date arithmetic, which has no DST or offsets.
  */
-import Holidays from 'date-holidays';
 import { InputError } from '../errors.js';
+import { holidayList, type HolidayList, type ListedHoliday } from './kz-holidays.js';
 
 /** A calendar date, 'YYYY-MM-DD'. */
 export type IsoDate = string;
@@ -33,6 +33,8 @@ export interface CalendarOverrides {
 export interface CalendarOptions {
   timeZone?: string;
   overrides?: Partial<CalendarOverrides>;
+  /** where the public holidays come from (default: the built table, else date-holidays) */
+  holidays?: HolidayList;
 }
 
 export interface WorkingCalendar {
@@ -163,14 +165,11 @@ export function zonedDateTime(instant: Date, timeZone: string): { date: IsoDate;
  * moves such a day to the next working day after the holidays, so a colliding substitute is pushed
  * forward to the next weekday that is not already off.
  */
-function kzPublicHolidays(hd: Holidays, year: number): Set<IsoDate> {
+function kzPublicHolidays(listed: readonly ListedHoliday[]): Set<IsoDate> {
   const days = new Set<IsoDate>();
   const substitutes: IsoDate[] = [];
-  for (const h of hd.getHolidays(year)) {
-    if (h.type !== 'public') continue;
-    // `date` is the local date, e.g. '2026-05-27 00:00:00' or '2024-06-16 00:00:00 -0600'.
-    const date = h.date.slice(0, 10);
-    if (h.substitute) substitutes.push(date);
+  for (const { date, substitute } of listed) {
+    if (substitute) substitutes.push(date);
     else days.add(date);
   }
   for (const sub of substitutes.sort()) {
@@ -192,14 +191,14 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
     }
   }
 
-  const hd = new Holidays('KZ');
+  const listHolidays = options.holidays ?? holidayList();
   const byYear = new Map<number, Set<IsoDate>>(); // holiday set cached per year
 
   function isHoliday(date: IsoDate): boolean {
     const year = Number(date.slice(0, 4));
     let set = byYear.get(year);
     if (!set) {
-      set = kzPublicHolidays(hd, year);
+      set = kzPublicHolidays(listHolidays(year));
       byYear.set(year, set);
     }
     return set.has(date);
