@@ -343,6 +343,27 @@ describe.each(engines)('intake on $name', (engine) => {
     expect(again.every((o) => o.kind === 'duplicate')).toBe(true);
   });
 
+  it("stores the automatic mail of a group in the group's insert: spam held, a copy inside found", async () => {
+    const auto = eml({ headers: ['Auto-Submitted: auto-replied'] });
+    const spam = eml({ headers: ['X-Spam-Flag: YES'] });
+    const appeal = eml({ text: 'Обращение в одной группе с автоответом.' });
+    const list = [auto, appeal, spam, auto].map((raw, i) =>
+      imap(raw, 9700 + i, daysAgo(100), 56, 'group'),
+    );
+    const [a, b, c, d] = await intake.acceptMany(list);
+    expect([a!.kind, b!.kind, c!.kind]).toEqual(['recorded', 'registered', 'held']);
+    expect(d).toEqual({ kind: 'duplicate', messageId: a!.messageId });
+    expect(new Set([a, b, c].map((o) => o!.messageId)).size).toBe(3);
+    const [recorded, held] = [await messageRow(t, a!.messageId), await messageRow(t, c!.messageId)];
+    expect([recorded.status, recorded.kind, recorded.entryNumber]).toEqual([
+      'recorded',
+      'auto-reply',
+      null,
+    ]);
+    expect([held.status, held.kind, held.entryNumber]).toEqual(['held', 'spam', null]);
+    expect(sha256(auto)).toBe(recorded.rawSha256);
+  });
+
   it('stores no plaintext of the message: raw, parsed text, Message-ID are sealed or keyed', async () => {
     const marker = `секретный-текст-${Date.now()}`;
     const id = `<plain.${Date.now()}@example.kz>`;

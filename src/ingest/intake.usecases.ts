@@ -207,8 +207,8 @@ export function createIntake(deps: IntakeDeps): Intake {
 
   /**
    * The group's new appeals are registered together at the end (one head update, multi-row
-   * inserts: registerMany); follow-ups and automatic mail are committed as they come. A copy of a
-   * message earlier in the same group is a duplicate of it.
+   * inserts), and its automatic mail is stored in the same insert (registerMany); follow-ups are
+   * committed as they come. A copy of a message earlier in the same group is a duplicate of it.
    */
   function commitInOne(group: Prepared[]): Promise<IntakeOutcome[]> {
     return database.db
@@ -223,6 +223,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         );
         const outcomes: IntakeOutcome[] = new Array<IntakeOutcome>(group.length);
         const pending: number[] = [];
+        const recorded: number[] = [];
         const copies: { index: number; of: number; by: string }[] = [];
         for (const [index, item] of group.entries()) {
           const match = matchKnown(item.identity, known);
@@ -250,9 +251,7 @@ export function createIntake(deps: IntakeDeps): Intake {
               pending.push(index);
             }
           } else {
-            const outcome = await recordMessage(tx, deps, item);
-            outcomes[index] = outcome;
-            id = outcome.messageId;
+            recorded.push(index);
           }
           known.push({
             id,
@@ -264,12 +263,13 @@ export function createIntake(deps: IntakeDeps): Intake {
             textSha256: item.identity.textSha256,
           });
         }
-        const registered = await registerMany(
+        const stored = await registerMany(
           tx,
           deps,
           pending.map((index) => group[index]!),
+          recorded.map((index) => group[index]!),
         );
-        pending.forEach((index, k) => (outcomes[index] = registered[k]!));
+        [...pending, ...recorded].forEach((index, k) => (outcomes[index] = stored[k]!));
         for (const copy of copies) {
           outcomes[copy.index] = duplicate(outcomes[copy.of]!.messageId, copy.by);
         }
@@ -389,20 +389,6 @@ function storedParsed(p: ParsedMail): StoredParsed {
 
 // ---------------------------------------------------------------- committing (one transaction)
 
-/** rules 4.10 / design: automatic mail is kept with its reason, never journaled nor answered. */
-async function recordMessage(tx: Tx, deps: IntakeDeps, item: Prepared): Promise<IntakeOutcome> {
-  const { kind, reason } = item.classification;
-  // spam-flagged mail waits for the Ombudsman (senim held release)
-  const status = kind === 'spam' ? 'held' : 'recorded';
-  const sealed = await sealMessage(tx, deps.vault, null, item);
-  const [id] = await insertMessages(tx, [
-    { ...messageColumns(item, sealed), entryNumber: null, kind, reason, status },
-  ]);
-  return status === 'held'
-    ? { kind: 'held', reason, messageId: id! }
-    : { kind: 'recorded', reason, messageId: id! };
-}
-
 /** A held message being released: registered now, with the Ombudsman's say-so (not automatic). */
 interface Release {
   rowId: number;
@@ -482,21 +468,34 @@ async function answerIfDue(
  * The new appeals of a group, in one go: entries numbered in order (registerAppeals), their
  * messages sealed and inserted together, then each answer queued.
  */
+/**
+ * A group's new appeals registered together, and its automatic mail stored with them: one key
+ * insert, one message insert. rules 4.10 / design: automatic mail is kept with its reason, never
+ * journaled nor answered; spam-flagged mail waits for the Ombudsman (senim held release).
+ * Outcomes: the appeals', then the automatic mail's, each in the order given.
+ */
 async function registerMany(
   tx: Tx,
   deps: IntakeDeps,
   items: Prepared[],
-): Promise<(IntakeOutcome & { kind: 'registered' })[]> {
-  if (items.length === 0) return [];
+  automatic: Prepared[] = [],
+): Promise<IntakeOutcome[]> {
+  if (items.length === 0 && automatic.length === 0) return [];
   const plans = items.map((item) => appealPlan(deps, item));
-  const appeals = await registerAppeals(
-    tx,
-    registrationDeps(deps),
-    plans.map((p) => p.input),
-  );
+  const appeals =
+    items.length === 0
+      ? []
+      : await registerAppeals(
+          tx,
+          registrationDeps(deps),
+          plans.map((p) => p.input),
+        );
   // a named appellant's messages share the entry's data key: shredding the entry shreds them
   const shared = appeals.map((a) => (!a.anonymous ? a.keyId : null));
-  const fresh = await deps.vault.newKeys(tx, shared.filter((keyId) => keyId === null).length);
+  const fresh = await deps.vault.newKeys(
+    tx,
+    shared.filter((keyId) => keyId === null).length + automatic.length,
+  );
   const rows = [];
   for (const [i, item] of items.entries()) {
     const keyId = shared[i] ?? fresh.shift()!;
@@ -508,11 +507,30 @@ async function registerMany(
       status: 'registered',
     });
   }
+  for (const item of automatic) {
+    const { kind, reason } = item.classification;
+    rows.push({
+      ...messageColumns(item, await sealMessage(tx, deps.vault, fresh.shift()!, item)),
+      entryNumber: null,
+      kind,
+      reason,
+      status: kind === 'spam' ? 'held' : 'recorded',
+    });
+  }
   const ids = await insertMessages(tx, rows);
-  const outcomes: (IntakeOutcome & { kind: 'registered' })[] = [];
+  const outcomes: IntakeOutcome[] = [];
   for (const [i, item] of items.entries()) {
     await answerIfDue(tx, deps, item, plans[i]!, appeals[i]!, true);
     outcomes.push({ kind: 'registered', entryNumber: appeals[i]!.number, messageId: ids[i]! });
+  }
+  for (const [k, item] of automatic.entries()) {
+    const { kind, reason } = item.classification;
+    const messageId = ids[items.length + k]!;
+    outcomes.push(
+      kind === 'spam'
+        ? { kind: 'held', reason, messageId }
+        : { kind: 'recorded', reason, messageId },
+    );
   }
   return outcomes;
 }
