@@ -11,8 +11,9 @@
 //   the originals it has committed, and peaks followed those piles: 249-271 -> 220-240 MB at
 //   about the same speed (at 40%; 20% was 10% slower). Since the holiday table shrank the main
 //   heap, 60% fits: 40 / 55 / 70% gave 218 / 221 / 227 MB and 20.0 / 19.7 / 19.2 s of CPU.
-// - V8: a third of the default inlining budgets (460 / 920 bytes of bytecode). On a backlog the optimising compiler's own work was
-//   ~1,600 functions and ~2.5 s of CPU per 10,000 messages; the smaller budgets take 0.5-0.8 s
-//   off it and the pass was 0.3-0.9 s faster in each of three runs, with no loss in steady state.
+// - V8: a third of the default inlining budgets (460 / 920 bytes of bytecode). On a backlog the
+//   optimising compiler's own work was ~1,600 functions and ~2.5 s of CPU per 10,000 messages;
+//   the smaller budgets take 0.5-0.8 s off it and the pass was 0.3-0.9 s faster in each of three
+//   runs, with no loss in steady state (no inlining at all: as fast a pass, 5% slower after).
 // node takes none of these at run time, so the shebang gives them (env -S).
 import '../dist/cli.js';

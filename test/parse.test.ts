@@ -7,6 +7,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseMail, sanitizeFilename, singleLine } from '../src/ingest/parse.js';
 import { detectCharset, normalizeCharset } from '../src/ingest/charset.js';
+import { plainShape } from '../src/ingest/mime-repair.js';
 import type { ParsedMail } from '../src/ingest/mail.models.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'mail');
@@ -355,6 +356,24 @@ describe('parseMail attachments', () => {
       // two base64 runs glued together: Node's decoder would stop at the first '='
       const mail = await parseMail(letter([attachment('glued.bin', 'QQ==QQ==')]));
       expect(mail.attachments[0]).toMatchObject({ size: 2, sha256: sha(Buffer.from('AA')) });
+    });
+
+    // the check that lets such mail skip the repair pass reads bytes: a lone CR (a line end to
+    // mailsplit, not to the check) must still send the message to the repair pass, wherever it is
+    it('sends a message with a lone CR to the repair pass, in its text or in a base64 body', () => {
+      const body = b64lines(pdf, '\r\n');
+      const withText = (text: string, base64: string) =>
+        letter([attachment('scan.pdf', base64)])
+          .toString('latin1')
+          .replace('See the scan.', text);
+      const shape = (mail: string) => plainShape(Buffer.from(mail, 'latin1'));
+      expect(shape(withText('See the scan.', body))?.attachmentBodies).toHaveLength(1);
+      expect(shape(withText('See\rthe scan.', body))).toBeNull();
+      expect(
+        shape(withText('See the scan.', body.slice(0, 50_000) + '\r' + body.slice(50_000))),
+      ).toBeNull();
+      const lineEnd = body.slice(0, 50_000) + '\r\n' + body.slice(50_000);
+      expect(shape(withText('See the scan.', lineEnd))).not.toBeNull();
     });
 
     it('is not misled by a part that carries the marker header itself', async () => {

@@ -37,10 +37,13 @@ export function listKzHolidays(year: number): ListedHoliday[] {
     const Holidays = require('date-holidays') as typeof HolidaysClass;
     library = new Holidays('KZ');
   }
-  return library
-    .getHolidays(year)
-    .filter((h) => h.type === 'public')
-    .map((h) => ({ date: h.date.slice(0, 10), substitute: h.substitute === true }));
+  return (
+    library
+      .getHolidays(year)
+      .filter((h) => h.type === 'public')
+      // `date` is the local date, e.g. '2026-05-27 00:00:00' or '2024-06-16 00:00:00 -0600'
+      .map((h) => ({ date: h.date.slice(0, 10), substitute: h.substitute === true }))
+  );
 }
 
 /** Writes the table (the build step); `version` names the date-holidays it came from. */
@@ -55,9 +58,10 @@ export function writeHolidayTable(file: string, version: string): void {
 
 /** The holidays of a year from the table when it has the year, else from date-holidays. */
 export function holidayList(table: string = HOLIDAY_TABLE): HolidayList {
+  // undefined: not read yet; null: read, and there is no table
   let years: Record<string, ListedHoliday[]> | null | undefined;
   return (year) => {
-    years ??= readTable(table);
+    if (years === undefined) years = readTable(table);
     return years?.[year] ?? listKzHolidays(year);
   };
 }

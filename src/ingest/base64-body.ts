@@ -1,7 +1,7 @@
 /**
  * A base64 body of a raw message read in pieces, never as one string: a 2 MB attachment turned
  * into a string lands in V8's old generation and brings the next full collection closer, and a
- * 30 MB one cannot be held that way at all. Each piece is a short-lived string of PIECE bytes.
+ * 30 MB one would be held twice more. Each piece is a short-lived string of PIECE bytes.
  */
 import { createHash } from 'node:crypto';
 

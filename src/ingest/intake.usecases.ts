@@ -207,7 +207,7 @@ export function createIntake(deps: IntakeDeps): Intake {
 
   /**
    * The group's new appeals are registered together at the end (one head update, multi-row
-   * inserts), and its automatic mail is stored in the same insert (registerMany); follow-ups are
+   * inserts), and its automatic mail is stored in the same insert (storeGroup); follow-ups are
    * committed as they come. A copy of a message earlier in the same group is a duplicate of it.
    */
   function commitInOne(group: Prepared[]): Promise<IntakeOutcome[]> {
@@ -263,7 +263,7 @@ export function createIntake(deps: IntakeDeps): Intake {
             textSha256: item.identity.textSha256,
           });
         }
-        const stored = await registerMany(
+        const stored = await storeGroup(
           tx,
           deps,
           pending.map((index) => group[index]!),
@@ -465,20 +465,17 @@ async function answerIfDue(
 }
 
 /**
- * The new appeals of a group, in one go: entries numbered in order (registerAppeals), their
- * messages sealed and inserted together, then each answer queued.
- */
-/**
- * A group's new appeals registered together, and its automatic mail stored with them: one key
- * insert, one message insert. rules 4.10 / design: automatic mail is kept with its reason, never
- * journaled nor answered; spam-flagged mail waits for the Ombudsman (senim held release).
+ * The new mail of a group, in one go: the appeals' entries numbered in order (registerAppeals),
+ * every message sealed and inserted together (one key insert, one message insert), then each
+ * answer queued. rules 4.10 / design: automatic mail is kept with its reason, never journaled nor
+ * answered; spam-flagged mail waits for the Ombudsman (senim held release).
  * Outcomes: the appeals', then the automatic mail's, each in the order given.
  */
-async function registerMany(
+async function storeGroup(
   tx: Tx,
   deps: IntakeDeps,
   items: Prepared[],
-  automatic: Prepared[] = [],
+  automatic: Prepared[],
 ): Promise<IntakeOutcome[]> {
   if (items.length === 0 && automatic.length === 0) return [];
   const plans = items.map((item) => appealPlan(deps, item));
