@@ -14,6 +14,7 @@
 // - V8: a third of the default inlining budgets (460 / 920 bytes of bytecode). On a backlog the
 //   optimising compiler's own work was ~1,600 functions and ~2.5 s of CPU per 10,000 messages;
 //   the smaller budgets take 0.5-0.8 s off it and the pass was 0.3-0.9 s faster in each of three
-//   runs, with no loss in steady state (no inlining at all: as fast a pass, 5% slower after).
+//   runs. Warmed up, prepareMail is as fast within noise, though triage's hottest loops lose
+//   ~10% (no inlining at all: as fast a pass, 5% slower warmed up).
 // node takes none of these at run time, so the shebang gives them (env -S).
 import '../dist/cli.js';
