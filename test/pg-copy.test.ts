@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/database.js';
-import { canCopy, copyRows, type CopyColumn } from '../src/db/pg-copy.js';
+import { ChunkBatch, canCopy, copyRows, type CopyColumn } from '../src/db/pg-copy.js';
 import { pglite, postgresEngine, type TestDatabase } from './helpers/engines.js';
 
 const COLUMNS: CopyColumn[] = [
@@ -86,6 +86,32 @@ describe('binary COPY on PostgreSQL', () => {
     expect(found).toEqual({ hex: createHash('sha256').update(big).digest('hex'), j: { k: 1 } });
   });
 
+  it('stores rows of every size across the gathered writes, each byte for byte', async () => {
+    // small rows share writes; 20-50 KB values cross the gathering limit at every offset
+    const values = Array.from({ length: 300 }, (_, i) =>
+      randomBytes(i % 3 === 0 ? 20 * 1024 + i * 101 : i * 7),
+    );
+    await t.database.db.transaction((tx) =>
+      copyRows(
+        tx,
+        'copy_probe',
+        COLUMNS,
+        values.map((b, i) => [10_000 + i, i, `row ${i}`, b, new Date(), `{"i":${i}}`]),
+      ),
+    );
+    const found = await rows<{ i4: number; hex: string; t: string }>(
+      t.database.db,
+      sql`select i4, encode(sha256(b), 'hex') as hex, t from copy_probe where i4 >= 10000 order by i4`,
+    );
+    expect(found).toEqual(
+      values.map((b, i) => ({
+        i4: 10_000 + i,
+        hex: createHash('sha256').update(b).digest('hex'),
+        t: `row ${i}`,
+      })),
+    );
+  });
+
   it('refuses a streamed value shorter than it announced: nothing stored', async () => {
     const short = {
       length: 10,
@@ -136,6 +162,47 @@ describe('binary COPY on PostgreSQL', () => {
       sql`select count(*)::int as n from copy_probe where i4 = 1000001`,
     );
     expect(row!.n).toBe(0);
+  });
+});
+
+describe('gathering COPY chunks into writes', () => {
+  const sizes = [10, 300, 40_000, 5, 70_000, 20_000, 20_000, 30_000, 1, 32 * 1024, 2];
+
+  function sendAll(chunks: Buffer[]): Buffer[] {
+    const batch = new ChunkBatch();
+    return [...chunks.flatMap((c) => batch.add(c)), ...batch.flush()];
+  }
+
+  it('keeps the bytes and their order', () => {
+    const chunks = sizes.map((n, i) => Buffer.alloc(n, i));
+    expect(Buffer.concat(sendAll(chunks)).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
+  it('joins small chunks into writes of at most 64 KB, and sends a large chunk as it is', () => {
+    const chunks = sizes.map((n, i) => Buffer.alloc(n, i));
+    const writes = sendAll(chunks);
+    for (const w of writes) {
+      if (w.length > 64 * 1024) expect(chunks).toContain(w);
+    }
+    expect(writes.map((w) => w.length)).toEqual([
+      310,
+      40_000,
+      5,
+      70_000,
+      40_000,
+      30_001,
+      32 * 1024,
+      2,
+    ]);
+  });
+
+  it('makes one write of a thousand small chunks', () => {
+    const writes = sendAll(Array.from({ length: 1000 }, () => Buffer.alloc(30)));
+    expect(writes.map((w) => w.length)).toEqual([30_000]);
+  });
+
+  it('has nothing to flush when nothing was held', () => {
+    expect(new ChunkBatch().flush()).toEqual([]);
   });
 });
 
