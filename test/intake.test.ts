@@ -134,6 +134,24 @@ describe.each(engines)('intake on $name', (engine) => {
     expect(await intake.knownUids('INBOX', 100)).toEqual(new Set([5]));
   });
 
+  it('knows a message by its mailbox, UIDVALIDITY and UID, and only in that folder', async () => {
+    const at = daysAgo(1);
+    const [a, b] = await intake.acceptMany([
+      imap(eml({ text: 'Жалоба в папке A.' }), 7, at, 300, 'uid-a'),
+      imap(eml({ text: 'Жалоба в папке B.' }), 8, at, 300, 'uid-b'),
+    ]);
+    expect([a!.kind, b!.kind]).toEqual(['registered', 'registered']);
+    const again = await intake.acceptMany([
+      // other bytes and text under a UID already recorded in this folder: the same message
+      imap(eml({ text: 'Жалоба в папке A, скачанная заново.' }), 7, at, 300, 'uid-a'),
+      // UID 8 is recorded in folder B only, UID 7 of folder A only under another UIDVALIDITY
+      imap(eml({ text: 'Новая жалоба в папке A.' }), 8, at, 300, 'uid-a'),
+      imap(eml({ text: 'Новая жалоба, новый UIDVALIDITY.' }), 7, at, 301, 'uid-a'),
+    ]);
+    expect(again.map((o) => o.kind)).toEqual(['duplicate', 'registered', 'registered']);
+    expect(again[0]!.messageId).toBe(a!.messageId);
+  });
+
   it('knows a re-delivered message by Message-ID and text even when its bytes differ', async () => {
     const id = `<redelivered.${Date.now()}@example.kz>`;
     const text = 'Прошу проверить начисления за отопление по адресу Абая 1.';

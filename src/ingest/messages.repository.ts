@@ -75,13 +75,25 @@ export async function findKnown(
     ...new Set(identities.flatMap((i) => (i.messageId && i.textSha256 ? [i.messageId] : []))),
   ];
   if (ids.length > 0) conditions.push(inArray(messages.messageId, ids));
-  for (const i of identities) {
-    if (!i.imap) continue;
+  // one condition per mailbox and UIDVALIDITY (a group's are usually all alike), not per message
+  const uidsByFolder = new Map<string, { mailbox: string; uidValidity: number; uids: number[] }>();
+  for (const { imap } of identities) {
+    if (!imap) continue;
+    const key = `${imap.uidValidity}/${imap.mailbox}`;
+    const folder = uidsByFolder.get(key) ?? {
+      mailbox: imap.mailbox,
+      uidValidity: imap.uidValidity,
+      uids: [],
+    };
+    folder.uids.push(imap.uid);
+    uidsByFolder.set(key, folder);
+  }
+  for (const { mailbox, uidValidity, uids } of uidsByFolder.values()) {
     conditions.push(
       and(
-        eq(messages.mailbox, i.imap.mailbox),
-        eq(messages.uidValidity, i.imap.uidValidity),
-        eq(messages.uid, i.imap.uid),
+        eq(messages.mailbox, mailbox),
+        eq(messages.uidValidity, uidValidity),
+        inArray(messages.uid, uids),
       )!,
     );
   }
