@@ -375,6 +375,26 @@ describe('extractAppeal: anonymity (rules 4.14: column c stays empty)', () => {
     ['Please ensure the confidentiality of this information.', false],
     ['Прошу сохранить конфиденциальность.', false],
     ['Anonymous letters are not considered, so here is my name.', false],
+    // requests in other words and orders
+    ['Прошу считать мое обращение анонимным.', true],
+    ['Прошу считать мое обращение анонимным и не раскрывать данные', true],
+    ['Прошу сохранить в тайне мое имя.', true],
+    ['Мое имя прошу нигде не указывать.', true],
+    ['Аты-жөнімді жария етпеуіңізді сұраймын.', true],
+    ['Atymdy jasyryñyz, ötınemın.', true],
+    ['Please keep me anonymous. I work there.', true],
+    ['Хочу сообщить анонимно о нарушениях на ТЭЦ-2.', true],
+    ['Анонимді түрде жазамын, себебі қорқамын.', true],
+    ['Мастер пьёт.\nАноним\n', true],
+    ['Анонимно: да\nТекст: мастер пьёт', true],
+    ['This is an anonymous complaint about the canteen.', true],
+    // somebody else's anonymity, a form's "no", talk about anonymous calls
+    ['Мне поступил анонимный звонок с угрозами.', false],
+    ['Yesterday an anonymous note was left on my desk. I am happy for my name to be used.', false],
+    ['Кто-то анонимно пожаловался на меня руководству.', false],
+    ['I received an anonymous complaint about me and was fined.', false],
+    ['Анонимно: нет\nФИО: Петров Пётр', false],
+    ['Прошу разобраться с анонимным звонком мастеру.', false],
   ])('reads %j as anonymous: %s', (text, expected) => {
     expect(findAnonymityRequest(text) !== null).toBe(expected);
   });
@@ -389,6 +409,11 @@ describe('extractAppeal: anonymity (rules 4.14: column c stays empty)', () => {
 });
 
 describe('extractAppeal: the brief content (column 5)', () => {
+  it('drops bidirectional controls that would show the content reversed', () => {
+    const r = extractAppeal(mail('Мастер \u202Eтрёбует\u202C деньги \u2067за\u2069 подключение.'));
+    expect(r.content).toBe('Мастер трёбует деньги за подключение.');
+  });
+
   it('strips an Outlook quoted block from a reply', () => {
     const r = extractAppeal(
       mail(
@@ -552,6 +577,22 @@ describe('extractAppeal: the reply address (column 7)', () => {
     );
     expect(r.appellant.replyAddress).toBe('5 Abay Ave, apt 10, Almaty 050000');
   });
+
+  it('keeps a post-office box «а/я» in a postal reply address', () => {
+    const r = extractAppeal(
+      mail('Прошу проверить. Ответ прошу направить на почтовый адрес: 050010, г. Алматы, а/я 125'),
+    );
+    expect(r.appellant.replyAddress).toBe('050010, г. Алматы, а/я 125');
+  });
+});
+
+describe('extractAppeal: the home address (column 4)', () => {
+  it('takes an English "My address:" label inside a sentence line', () => {
+    const r = extractAppeal(
+      mail('The meter reader was rude to me. My address: 12 Baker Street, Apt. 4, London NW1 6XE.'),
+    );
+    expect(r.appellant.address).toBe('12 Baker Street, Apt. 4, London NW1 6XE');
+  });
 });
 
 describe('extractAppeal: more letters', () => {
@@ -610,6 +651,24 @@ describe('extractAppeal: more letters', () => {
     );
     expect(r.anonymous).toBe(true);
     expect(r.appellant.fullName).toBeNull();
+  });
+
+  it('leaves the signature of an anonymous writer out of the content, position line included', () => {
+    const r = extractAppeal(
+      mail(
+        'Начальник лаборатории заставляет подписывать акты о проверках, которые не проводились. Прошу сохранить мою анонимность.\nИбраева Жанар Кайратовна\nЖЭО-2, лаборант химцеха\n8 701 303 40 50',
+        { fromName: 'Ибраева Жанар' },
+      ),
+    );
+    expect(r.anonymous).toBe(true);
+    expect(r.content).toBe(
+      'Начальник лаборатории заставляет подписывать акты о проверках, которые не проводились. Прошу сохранить мою анонимность.',
+    );
+  });
+
+  it('keeps a short last line of the letter that stands above no name', () => {
+    const r = extractAppeal(mail('Мастер пьёт на смене.\nПрошу принять меры\n8 701 303 40 50'));
+    expect(r.content).toBe('Мастер пьёт на смене. Прошу принять меры');
   });
 
   it('keeps an English writer who says they are not anonymous', () => {

@@ -240,7 +240,7 @@ export const REPRESENTS_ORG_BEFORE =
 
 /** Phrases introducing the writer's own (home) address; the address follows. */
 export const HOME_ADDRESS_CUE =
-  /(?:адрес\s+проживания|домашний\s+адрес|место\s+жительства|(?:проживаю|проживающ\p{L}+|живу|зарегистрирован\p{L}*)\s+по\s+адресу|(?:проживаю|живу|тұрамын)\s*[:\-–—]|мой\s+адрес|тұратын\s+мекен-?жайым|мекен-?жайым|тұрғылықты\s+мекен-?жайым|home\s+address|my\s+address\s+is|i\s+live\s+at)\s*[:\-–—]?\s*/giu;
+  /(?:адрес\s+проживания|домашний\s+адрес|место\s+жительства|(?:проживаю|проживающ\p{L}+|живу|зарегистрирован\p{L}*)\s+по\s+адресу|(?:проживаю|живу|тұрамын)\s*[:\-–—]|мой\s+адрес|тұратын\s+мекен-?жайым|мекен-?жайым|тұрғылықты\s+мекен-?жайым|home\s+address|my\s+(?:home\s+)?address(?:\s+is|\s*[:\-–—])|i\s+live\s+at)\s*[:\-–—]?\s*/giu;
 
 /** A line-initial label «Адрес: …» / "Address: …" (a bare «адрес» elsewhere may be a site's). */
 export const HOME_ADDRESS_LABEL = /(?:^|\n)\s*(?:адрес|address|мекен-?жай\p{L}*)\s*[:\-–—]\s*/giu;
@@ -322,21 +322,51 @@ export const ANONYMITY_REQUEST: readonly RegExp[] = [
   // «не хочу, чтобы знали, кто я», «чтобы никто не узнал, что это я написал»
   /не\s+хочу\s*,?\s*чтобы\s+(?:\p{L}+\s+){0,2}(?:знал[аио]?|узнал[аио]?)\s*,?\s*(?:кто\s+я|кто\s+(?:это\s+)?(?:написал|пишет|сообщил)|что\s+это\s+я|мо[её]\s+имя|мою\s+фамилию|обо\s+мне)/u,
   /чтобы\s+никто\s+не\s+(?:знал|узнал)\s*,?\s*(?:кто\s+я|что\s+это\s+я|кто\s+(?:это\s+)?(?:написал|пишет|сообщил)|мо[её]\s+имя)/u,
-  /(?:^|[^\p{L}])(?:анонимно|анонимное\s+(?:обращение|сообщение|письмо)|анонимная\s+жалоба|анонимное|анонимный|аноним)(?=[^\p{L}]|$)/u,
+  // «прошу сохранить в тайне моё имя», «моё имя прошу сохранить в тайне»
+  /(?:сохранить|держать|оставить)\s+в\s+тайне\s+(?:мо[её]|мою|мои)\s+(?:имя|фио|фамилию|личность|данные)|(?:мо[её]|мою|мои)\s+(?:имя|фио|фамилию|личность|данные)\s+(?:прошу\s+)?(?:сохранить|держать|оставить)\s+в\s+тайне/u,
+  // the object first: «моё имя прошу нигде не указывать», «мои данные никому не сообщать»
+  /(?:мо[её]|мою|мои|моих)\s+(?:имя|фио|ф\.и\.о\.|фамилию|личность|данные|персональные\s+данные)\s+(?:прошу\s+)?(?:нигде\s+|никому\s+|никак\s+)?не\s+(?:указывать|называть|раскрывать|разглашать|публиковать|сообщать|передавать)/u,
   // kk
-  /(?:атымды|есімімді|аты-жөнімді|аты-жөнiмдi|аты жөнімді)\s+(?:\p{L}+\s+)?(?:жарияламау\p{L}*|көрсетпеу\p{L}*|атамау\p{L}*|ашпау\p{L}*|жасыру\p{L}*|жасырын)/u,
+  /(?:атымды|есімімді|аты-жөнімді|аты-жөнiмдi|аты жөнімді)\s+(?:\p{L}+\s+)?(?:жарияламау\p{L}*|жария\s+етпеу\p{L}*|көрсетпеу\p{L}*|атамау\p{L}*|ашпау\p{L}*|жасыру\p{L}*|жасырын)/u,
   // the imperative: «атымды айтпаңыздар», «есімімді ешкімге көрсетпеңіз», «аты-жөнімді жарияламаңыз»
-  /(?:атымды|есімімді|аты-жөнімді|аты-жөнiмдi|аты жөнімді)\s+(?:\p{L}+\s+){0,2}(?:айтпа|атама|көрсетпе|жариялама|ашпа|жасыр)\p{L}*/u,
+  /(?:атымды|есімімді|аты-жөнімді|аты-жөнiмдi|аты жөнімді)\s+(?:\p{L}+\s+){0,2}(?:айтпа|атама|көрсетпе|жариялама|жария\s+етпе|ашпа|жасыр)\p{L}*/u,
+  // the same in the Latin alphabet of 2021: «Atymdy jasyryñyz», «Esımımdı körsetpeñız»
+  /(?:atymdy|esimimdi|esımımdı|aty-jönimdi|aty-jönımdı|aty-jonimdi)\s+(?:\p{L}+\s+){0,2}(?:aitpa|aıtpa|atama|körsetpe|korsetpe|jariialama|jarıialama|jariyalama|ashpa|aşpa|jasyr)\p{L}*/u,
   /жасырын\s+(?:түрде|қалғым|қалуымды|қалу\p{L}*|болу\p{L}*|өтініш|хабарлама|жазып)/u,
-  /(?:^|[^\p{L}])(?:анонимді|анонимдік|анонимдi)(?=[^\p{L}]|$)/u,
   // en
   /(?:keep|leave)\s+my\s+(?:name|identity)\s+(?:confidential|secret|private|hidden|out\s+of\s+(?:it|this|the\s+\p{L}+))/u,
   /(?:do\s+not|don['’]t|please\s+don['’]t|please\s+do\s+not)\s+(?:reveal|disclose|share|publish|mention|use|record)\s+my\s+(?:name|identity|details|personal\s+data)/u,
   /without\s+(?:revealing|disclosing|giving|mentioning|recording)\s+my\s+(?:name|identity)/u,
   /(?:withhold|not\s+(?:to\s+)?disclose)\s+my\s+(?:name|identity)/u,
   /(?:remain|stay|be\s+kept)\s+anonymous/u,
-  /(?:^|[^\p{L}])(?:anonymously|anonymous|anonymity)(?=[^\p{L}]|$)/u,
+  /(?:keep|leave)\s+me\s+anonymous/u,
 ];
+
+/**
+ * A word of anonymity on its own («анонимно», «аноним», «анонимді», "anonymous"): a request only
+ * in context (findAnonymityRequest) — it may be the writer's («С уважением, аноним», «Анонимное
+ * обращение», "Please keep this anonymous.") or somebody else's («мне поступил анонимный звонок»,
+ * «кто-то анонимно пожаловался на меня», "an anonymous note was left").
+ */
+export const ANONYMITY_WORD = /(?<![\p{L}])(?:аноним|anonym)\p{L}*/gu;
+/** The writer's own letter named right after the word: «анонимное обращение», "anonymous report". */
+export const ANONYMITY_OWN_LETTER =
+  /^\s+(?:обращени[ея]|сообщени[ея]|письмо|жалоба|заявлени[ея]|appeal|complaint|report|letter|message|tip|submission|өтініш|хабарлама|шағым)(?![\p{L}])/u;
+/** Forms that say how the writer writes: «пишу анонимно», «анонимді түрде», "anonymously". */
+export const ANONYMITY_MANNER = /^(?:анонимно|анонимді|анонимдi|anonymously)$/u;
+/** The word closes its clause: «прошу считать моё обращение анонимным и …», "keep it anonymous, …". */
+export const ANONYMITY_CLAUSE_ENDS =
+  /^[ \t]*(?:$|[.!?;:,)»"”\n]|(?:и|а|но|или|and|but|or|because|себебі|өйткені)(?![\p{L}]))/u;
+/** A first-person request in the same sentence: «прошу рассмотреть анонимно», «… жазамын». */
+export const FIRST_PERSON_REQUEST =
+  /(?:^|[^\p{L}])(?:прошу|хочу|желаю|пишу|сообщаю|обращаюсь|направляю|отправляю|хотел[аи]?\s+бы|сұраймын|өтінемін|жазамын|хабарлаймын|жіберемін|please|i\s+(?:want|wish|would\s+like|prefer|am\s+writing|write|report)|i['’]d\s+like|i['’]m\s+writing)(?![\p{L}])/u;
+/** Somebody else's anonymity, in the words before: «поступил анонимный звонок», «кто-то». */
+export const SOMEBODY_ELSE =
+  /(?:^|[^\p{L}])(?:получил\p{L}*|поступил\p{L}*|пришл\p{L}*|приходят|кто-то|кто\s+то|кем-то|некто|біреу\p{L}*|received|got|someone|somebody)(?![\p{L}])/u;
+/** A form field answered yes («Анонимно: да») after the word. */
+export const ANONYMITY_FIELD_YES = /^\s*[:\-–—]\s*(?:да|yes|иә|true)(?![\p{L}])/u;
+/** The end of the writer's sentence, line or field right after the word. */
+export const ANONYMITY_WORD_ENDS = /^[ \t]*(?:$|[.!?;)»"”\n])/u;
 
 /** Negations in the few words before a request: "not anonymous", «не анонимно». */
 export const ANONYMITY_NEGATION_BEFORE =
@@ -344,11 +374,11 @@ export const ANONYMITY_NEGATION_BEFORE =
 
 /** Negations right after a request: «жасырын емес», «анонимно не нужно», "anonymous is not needed". */
 export const ANONYMITY_NEGATION_AFTER =
-  /^\s*(?:емес|қажет\s+емес|керек\s+емес|не\s+нужн\p{L}*|не\s+требуется|не\s+прошу|is\s+not\s+(?:needed|necessary|required)|not\s+needed|не\s+рассматрива\p{L}*|are\s+not\s+(?:accepted|considered))/u;
+  /^\s*(?:[:\-–—]\s*(?:нет|no|жоқ|false)(?![\p{L}])|емес|қажет\s+емес|керек\s+емес|не\s+нужн\p{L}*|не\s+требуется|не\s+прошу|is\s+not\s+(?:needed|necessary|required)|not\s+needed|не\s+рассматрива\p{L}*|are\s+not\s+(?:accepted|considered))/u;
 
 /** Generic talk about anonymity that is no request: "anonymous letters", «анонимные жалобы». */
 export const ANONYMITY_GENERIC =
-  /^(?:анонимн(?:ые|ых|ым|ыми)\s|anonymous\s+(?:letters|complaints|reports|appeals|calls|messages|hotline|line)|анонимдік\s+кепіл|anonymity\s+(?:is|will\s+be)\s+guaranteed)/u;
+  /^(?:анонимн(?:ые|ых|ыми)\s|анонимным\s+\p{L}+[ая]м(?![\p{L}])|anonymous\s+(?:letters|complaints|reports|appeals|calls|messages|hotline|line)|анонимдік\s+кепіл|anonymity\s+(?:is|will\s+be)\s+guaranteed)/u;
 
 // ---------------------------------------------------------------- content
 

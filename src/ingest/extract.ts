@@ -11,13 +11,20 @@ import { findPhoneSpans } from '../cases/phone.js';
 import {
   ADDRESS_ABBREVIATIONS,
   ADDRESS_MARKER,
+  ANONYMITY_CLAUSE_ENDS,
+  ANONYMITY_FIELD_YES,
   ANONYMITY_GENERIC,
+  ANONYMITY_MANNER,
   ANONYMITY_NEGATION_AFTER,
   ANONYMITY_NEGATION_BEFORE,
+  ANONYMITY_OWN_LETTER,
   ANONYMITY_REQUEST,
+  ANONYMITY_WORD,
+  ANONYMITY_WORD_ENDS,
   CONTACT_LABEL,
   DEVICE_LINE,
   ELLIPSIS,
+  FIRST_PERSON_REQUEST,
   FORWARD_START,
   HEADER_FROM,
   HEADER_NEXT,
@@ -47,6 +54,7 @@ import {
   SELF_INTRO,
   SIGNATURE_DELIMITER,
   SIGN_OFF,
+  SOMEBODY_ELSE,
   SUBJECT_PREFIX,
   THANKS_ONLY,
   WROTE_CONTINUATION,
@@ -162,9 +170,14 @@ export function extractAppeal(input: ExtractInput, opts: ExtractOptions = {}): E
 
 // ---------------------------------------------------------------- text and its parts
 
-/** Undoes what HTML-to-text conversion and mail clients leave behind. */
+/**
+ * Undoes what HTML-to-text conversion and mail clients leave behind. Invisible characters go, and
+ * so do bidirectional controls: an override would show the journal's content reversed.
+ */
 export function normaliseText(text: string): string {
-  let t = text.replace(/\r\n?/g, '\n').replace(/[\u200B-\u200D\uFEFF\u00AD]/g, '');
+  let t = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u200B-\u200D\uFEFF\u00AD\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
   if (/<(?:br|p|div)\b[^>]*>/i.test(t)) {
     t = t.replace(/<(?:br|\/p|\/div|\/li|\/tr)\b[^>]*>/gi, '\n').replace(/<[^>]+>/g, '');
   }
@@ -262,21 +275,30 @@ function findSignatureStart(lines: string[]): number {
   // no sign-off: short contact lines at the very end (name, phone, address) are a signature
   // (HTML mail converted to text puts blank lines between them: only non-blank lines count)
   // An address line belongs to such a block only beside a name or phone line: alone, it may be
-  // the place the complaint is about.
+  // the place the complaint is about. A position line («ЖЭО-2, лаборант химцеха») belongs to it
+  // only right under a contact line (the name).
   let start = lines.length;
   let seen = 0;
   let anchored = false;
-  for (let i = lines.length - 1; i >= 0 && seen < 4; i--) {
+  let position = false;
+  for (let i = lines.length - 1; i >= 0 && seen < 5; i--) {
     const line = (lines[i] ?? '').trim();
     if (line === '') continue;
     seen++;
     if (line.length > 80) break;
     const contact = CONTACT_LABEL.test(line) || asPersonName(line) !== null || isPhoneLine(line);
-    if (!contact && !looksLikeAddress(line)) break;
+    if (!contact && position) break;
+    position = !contact && anchored && !looksLikeAddress(line) && isPositionLine(line);
+    if (!contact && !position && !looksLikeAddress(line)) break;
     anchored ||= contact;
-    if (anchored) start = i;
+    if (anchored && !position) start = i;
   }
   return start;
+}
+
+/** A short line that may name the writer's post or unit: a few words, not a sentence. */
+function isPositionLine(line: string): boolean {
+  return line.length <= 60 && line.split(/\s+/u).length <= 6 && !/[.!?:…]$/u.test(line);
 }
 
 /** A line that is a phone number and little else. */
@@ -342,17 +364,18 @@ const ANONYMITY_WORDS: readonly (readonly string[])[] = [
   ['хочу'],
   ['чтобы'],
   ['чтобы'],
-  ['аноним'],
+  ['тайне'],
+  ['мо'],
   ['мды', 'мді', 'мдi'],
   ['мды', 'мді', 'мдi'],
+  ['mdy', 'mdı', 'mdi'],
   ['жасырын'],
-  ['аноним'],
   ['my'],
   ['my'],
   ['my'],
   ['my'],
   ['anonymous'],
-  ['anonym'],
+  ['anonymous'],
 ];
 if (ANONYMITY_WORDS.length !== ANONYMITY_REQUEST.length) {
   throw new Error('extract: ANONYMITY_WORDS must follow ANONYMITY_REQUEST pattern for pattern');
@@ -368,15 +391,63 @@ export function findAnonymityRequest(text: string): string | null {
       const start = (m.index ?? 0) + (m[0].length - m[0].trimStart().length);
       const phrase = m[0].trim().replace(/^[^\p{L}]+/u, '');
       const at = flat.indexOf(phrase, start);
-      const before = flat.slice(Math.max(0, at - 40), at);
-      const after = flat.slice(at + phrase.length, at + phrase.length + 40);
-      if (ANONYMITY_NEGATION_BEFORE.test(before)) continue;
-      if (ANONYMITY_NEGATION_AFTER.test(after)) continue;
-      if (ANONYMITY_GENERIC.test(flat.slice(at, at + 60))) continue;
-      return phrase;
+      if (!negated(flat, at, phrase)) return phrase;
     }
   }
+  return loneAnonymityWord(text);
+}
+
+function negated(text: string, at: number, phrase: string): boolean {
+  const before = text.slice(Math.max(0, at - 40), at);
+  const after = text.slice(at + phrase.length, at + phrase.length + 40);
+  return (
+    ANONYMITY_NEGATION_BEFORE.test(before) ||
+    ANONYMITY_NEGATION_AFTER.test(after) ||
+    ANONYMITY_GENERIC.test(text.slice(at, at + 60))
+  );
+}
+
+/**
+ * The word «аноним…» / "anonym…" on its own, when it is the writer's request: it ends the
+ * sentence, line or form field («С уважением, аноним», «Анонимно: да»), names the writer's own
+ * letter («Анонимное обращение»), or says how the writer asks to be treated, beside a first-person
+ * request («прошу рассмотреть анонимно», «анонимді түрде жазамын»). Not when somebody else is
+ * anonymous («мне поступил анонимный звонок»). Read with its line breaks: a line ends a sentence.
+ */
+function loneAnonymityWord(text: string): string | null {
+  const lines = text.toLowerCase().replace(/[^\S\n]+/gu, ' ');
+  if (!lines.includes('аноним') && !lines.includes('anonym')) return null;
+  for (const m of lines.matchAll(ANONYMITY_WORD)) {
+    const word = m[0];
+    const at = m.index ?? 0;
+    const end = at + word.length;
+    if (negated(lines, at, word)) continue;
+    const before = sentenceBefore(lines, at);
+    const after = sentenceAfter(lines, end);
+    if (SOMEBODY_ELSE.test(before)) continue;
+    const rest = lines.slice(end, end + 60);
+    if (ANONYMITY_WORD_ENDS.test(rest) || ANONYMITY_FIELD_YES.test(rest)) return word;
+    if (ANONYMITY_OWN_LETTER.test(rest))
+      return lines.slice(at, end) + rest.match(ANONYMITY_OWN_LETTER)![0];
+    const firstPerson = FIRST_PERSON_REQUEST.test(before) || FIRST_PERSON_REQUEST.test(after);
+    if (firstPerson && (ANONYMITY_MANNER.test(word) || ANONYMITY_CLAUSE_ENDS.test(rest)))
+      return word;
+  }
   return null;
+}
+
+/** Up to 60 characters before `at`, from the start of its sentence or line. */
+function sentenceBefore(text: string, at: number): string {
+  const window = text.slice(Math.max(0, at - 60), at);
+  const cut = Math.max(...['.', '!', '?', '\n'].map((c) => window.lastIndexOf(c)));
+  return window.slice(cut + 1);
+}
+
+/** Up to 60 characters after `end`, to the end of its sentence or line. */
+function sentenceAfter(text: string, end: number): string {
+  const window = text.slice(end, end + 60);
+  const cut = window.search(/[.!?\n]/u);
+  return cut < 0 ? window : window.slice(0, cut);
 }
 
 function redact(
@@ -613,7 +684,7 @@ function looksLikeAddress(s: string): boolean {
 export function cutAddress(s: string): string | null {
   let text = (s.split('\n')[0] ?? '').trim();
   const stop =
-    /[,;]?\s*(?:тел\.?|телефон|моб\.?|phone|tel\.?|mobile|e-?mail|эл\.\s*почта|ұялы|(?<![\p{L}])(?:и|а|and|және|прошу|please)(?![\p{L}]))/iu.exec(
+    /[,;]?\s*(?:тел\.?|телефон|моб\.?|phone|tel\.?|mobile|e-?mail|эл\.\s*почта|ұялы|(?<![\p{L}])(?:и|а|and|және|прошу|please)(?![\p{L}/]))/iu.exec(
       text,
     );
   if (stop) text = text.slice(0, stop.index);
