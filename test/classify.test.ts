@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ANSWER_BLOCK,
+  OUR_AUTOMATIC_LINES,
   REASON,
   classifyMail,
   type ClassifyContext,
@@ -145,6 +146,9 @@ describe('classifyMail rules', () => {
     'Autoreply: Appeal',
     'Out of Office: Appeal No. 12',
     'Автоматты жауап: Өтініш № 12',
+    'Автоматты хабарлама: Сіздің хатыңыз қабылданды',
+    'RE: Автоматический ответ: Ваше обращение',
+    'Re: Re: Automatic reply: Appeal No. 12',
   ])('recognises the out-of-office subject «%s» on its own', (subject) => {
     expect(classifyMail(mail({ subject }), CTX).reason).toBe(REASON.autoReplySubject);
   });
@@ -157,6 +161,55 @@ describe('classifyMail rules', () => {
       expect(classifyMail(reply, CTX).kind).toBe('auto-reply');
     },
   );
+
+  describe('an auto-responder that says so in its text, with no header or subject to tell', () => {
+    const ack = '<appeal-12.ack@senim.ales.kz>';
+    const outOfOffice =
+      'Здравствуйте!\nЯ нахожусь в отпуске до 10.12.2026 без доступа к почте.\nЭто сообщение отправлено автоматически.';
+
+    it.each([
+      outOfOffice,
+      'Құрметті азамат!\nСіздің хатыңыз қабылданды. Бұл хабарлама автоматты түрде жіберілді, оған жауап бермеңіз.',
+      'Thank you for your e-mail. This is an automatically generated message, please do not reply to this e-mail.',
+    ])('is automatic when it answers earlier mail: %j', (text) => {
+      const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(reply, CTX)).toMatchObject({
+        kind: 'auto-reply',
+        reason: REASON.autoReplyBody,
+      });
+    });
+
+    it('is a person when the words come unprompted, or below quoted history', () => {
+      expect(classifyMail(mail({ text: outOfOffice }), CTX).kind).toBe('appeal');
+      const quoting = `Спасибо, жду ответа.\n\n-----Original Message-----\nFrom: Петров\n${outOfOffice}`;
+      const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text: quoting });
+      expect(classifyMail(reply, CTX).kind).toBe('appeal');
+    });
+
+    it.each(OUR_AUTOMATIC_LINES)(
+      'is a person who quotes our own answer, closing line «%s» included',
+      (line) => {
+        const text = `Спасибо.\n\nВаше обращение получено, номер 12.\n\n${line}`;
+        const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+        expect(classifyMail(reply, CTX).kind).toBe('appeal');
+      },
+    );
+
+    it('knows the closing line of every text template we send', () => {
+      const dir = join(import.meta.dirname, '..', 'templates');
+      for (const language of readdirSync(dir).filter((d) => !d.includes('.'))) {
+        for (const file of readdirSync(join(dir, language)).filter((f) =>
+          f.endsWith('.text.hbs'),
+        )) {
+          const last = readFileSync(join(dir, language, file), 'utf8')
+            .trim()
+            .split('\n')
+            .pop();
+          expect(OUR_AUTOMATIC_LINES).toContain(last);
+        }
+      }
+    });
+  });
 
   it('keeps a person writing about their leave an appeal', () => {
     const subject = 'Отпуск не дают третий год';
