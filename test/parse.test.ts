@@ -216,6 +216,47 @@ describe('parseMail charsets', () => {
     expect(mail.text).toBe('Прошу проверить счёт за свет.');
     expect(mail.problems).toContain('mislabelled-charset:windows-1251');
   });
+
+  const declaredBody = (charset: string, body: Buffer) =>
+    Buffer.concat([
+      Buffer.from(
+        `From: a@b.kz\r\nContent-Type: text/plain; charset="${charset}"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`,
+      ),
+      body,
+    ]);
+
+  it.each([
+    ['windows-1251', Buffer.from('Здравствуйте. Мастер требует откат.'), 'utf-8'],
+    ['koi8-r', Buffer.from('Сәлеметсіз бе! Шебер ақша талап етеді.'), 'utf-8'],
+    ['iso-8859-1', iconv.encode('Здравствуйте. Мастер требует откат.', 'cp1251'), 'windows-1251'],
+    ['windows-1252', iconv.encode('Здравствуйте. Мастер требует откат.', 'koi8-r'), 'koi8-r'],
+  ])(
+    'reads a body declared %s but written otherwise, and says so',
+    async (charset, body, actual) => {
+      const mail = await parseMail(declaredBody(charset, body), {});
+      expect(mail.text).toMatch(
+        /^(Здравствуйте\. Мастер требует откат\.|Сәлеметсіз бе! Шебер ақша талап етеді\.)$/,
+      );
+      expect(mail.problems).toContain(`mislabelled-charset:${actual}`);
+    },
+  );
+
+  it.each([
+    [
+      'windows-1251',
+      iconv.encode('Прошу проверить счёт за свет.', 'cp1251'),
+      'Прошу проверить счёт за свет.',
+    ],
+    [
+      'iso-8859-1',
+      iconv.encode('Très cher Ombudsman, voilà ma plainte.', 'latin1'),
+      'Très cher Ombudsman, voilà ma plainte.',
+    ],
+  ])('trusts a body that is what it declares (%s)', async (charset, body, text) => {
+    const mail = await parseMail(declaredBody(charset, body), {});
+    expect(mail.text).toBe(text);
+    expect(mail.problems.filter((p) => p.startsWith('mislabelled'))).toEqual([]);
+  });
 });
 
 describe('parseMail HTML', () => {

@@ -113,6 +113,61 @@ export function looksLikeUtf8(bytes: Uint8Array): boolean {
   return nonAscii >= 20 * replaced;
 }
 
+/** Western single-byte charsets: old servers and web forms label everything with them. */
+const WESTERN = new Set([
+  'iso88591',
+  'latin1',
+  'l1',
+  'cp819',
+  'windows1252',
+  'cp1252',
+  'iso885915',
+]);
+/** UTF-8 must show at least this many multi-byte characters to overrule a declaration. */
+const MIN_UTF8_CHARACTERS = 3;
+/** Share of a text's letters that must be Cyrillic for Western-labelled bytes to be Cyrillic. */
+const CYRILLIC_SHARE = 0.6;
+
+/**
+ * The charset of text declared in a single-byte charset when its bytes say otherwise, or null when
+ * the declaration stands: valid UTF-8 (a form that sends UTF-8 and says windows-1251), or Russian
+ * and Kazakh text labelled ISO-8859-1 or windows-1252. Western text labelled so is left alone: its
+ * letters are mostly ASCII.
+ */
+export function mislabelledSingleByte(
+  declared: string,
+  bytes: Uint8Array,
+  hint?: string | null,
+): DetectedCharset | null {
+  if (!hasHighBytes(bytes)) return null;
+  if (looksLikeUtf8(bytes) && utf8Characters(bytes) >= MIN_UTF8_CHARACTERS) return 'utf-8';
+  if (!WESTERN.has(charsetKey(declared))) return null;
+  const detected = detectCharset(bytes, hint);
+  if (detected === null || detected === 'utf-8') return null;
+  const text = iconv.decode(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    detected,
+  );
+  return cyrillicShare(text) >= CYRILLIC_SHARE && cyrillicScore(text) > 0 ? detected : null;
+}
+
+function utf8Characters(bytes: Uint8Array): number {
+  let count = 0;
+  for (const byte of bytes) if (byte >= 0xc2 && byte <= 0xf4) count++;
+  return count;
+}
+
+function cyrillicShare(text: string): number {
+  let letters = 0;
+  let cyrillic = 0;
+  for (const ch of text) {
+    if (!/\p{L}/u.test(ch)) continue;
+    letters++;
+    if (isCyrillicLetter(ch)) cyrillic++;
+  }
+  return letters === 0 ? 0 : cyrillic / letters;
+}
+
 /**
  * The most likely charset of bytes that carry no declaration. `hint` (a charset declared elsewhere
  * in the same message) wins ties. Returns `null` for pure ASCII.

@@ -13,6 +13,7 @@ import {
   hasHighBytes,
   isUtf8Family,
   looksLikeUtf8,
+  mislabelledSingleByte,
   normalizeCharset,
   normalizeEncodedWordCharsets,
   type DetectedCharset,
@@ -133,9 +134,8 @@ export class MimeRepair extends Transform {
   private needsSample(node: MimeNode): boolean {
     if (node.multipart || node.rfc822 || isAttachment(node)) return false;
     if (node.contentType && !node.contentType.startsWith('text/')) return false;
-    if (!node.charset || node.encoding === 'base64') return true;
-    const known = normalizeCharset(node.charset);
-    return known === null || isUtf8Family(known);
+    // every text part: a declared charset may be wrong as well as missing (mislabelledSingleByte)
+    return true;
   }
 
   /** Decides the charset of the held text part from its first bytes, then lets it through. */
@@ -173,10 +173,14 @@ export class MimeRepair extends Transform {
     if (!hasHighBytes(sample)) return null;
     const declared = node.charset || '';
     const known = declared ? normalizeCharset(declared) : null;
-    // a declared 8-bit charset (windows-1251, koi8-r, …) is trusted as it is
-    if (known && !isUtf8Family(known)) return null;
     // a sample cut mid-character must not fail UTF-8 validation
     const whole = cut ? sample.subarray(0, Math.max(0, sample.length - 4)) : sample;
+    // a declared 8-bit charset (windows-1251, koi8-r, …) is trusted unless the bytes contradict it
+    if (known && !isUtf8Family(known)) {
+      const actual = mislabelledSingleByte(known, whole, this.ctx.hint);
+      if (actual) this.ctx.problems.add(`${PROBLEM.mislabelledCharset}:${actual}`);
+      return actual;
+    }
     if (known && looksLikeUtf8(whole)) return null;
     const detected = detectCharset(whole, this.ctx.hint) ?? 'utf-8';
     if (!declared) this.ctx.problems.add(`${PROBLEM.undeclaredCharset}:${detected}`);
