@@ -244,6 +244,23 @@ describe('classifyMail rules', () => {
     expect(classifyMail(own, CTX)).toMatchObject({ kind: 'own', answerable: false });
   });
 
+  it('registers a website form sent From our own address for a visitor, without answering it', () => {
+    const from = { address: 'ombudsman@ales.kz', name: 'Сайт АлЭС' };
+    const visitor = { address: 'real.person@gmail.com', name: '' };
+    const form = mail({ from, replyTo: visitor, headers: { 'auto-submitted': ['no'] } });
+    expect(classifyMail(form, CTX)).toEqual({
+      kind: 'appeal',
+      reason: REASON.person,
+      answerable: false,
+      answerBlock: ANSWER_BLOCK.ownFromAddress,
+    });
+    // our own mail: no other Reply-To, or Auto-Submitted
+    expect(classifyMail(mail({ from }), CTX).kind).toBe('own');
+    expect(classifyMail(mail({ from, replyTo: from }), CTX).kind).toBe('own');
+    const ours = mail({ from, replyTo: visitor, headers: { 'auto-submitted': ['auto-replied'] } });
+    expect(classifyMail(ours, CTX).kind).toBe('own');
+  });
+
   it.each(['noreply@x.kz', 'no-reply@x.kz', 'do-not-reply@x.kz', 'DoNotReply@x.kz'])(
     'registers a person’s text from %s but does not answer it',
     (address) => {

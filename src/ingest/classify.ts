@@ -52,6 +52,7 @@ export const ANSWER_BLOCK = {
   noReplyAddress: 'no-reply-address',
   roleAddress: 'reply-address:role',
   ownReplyAddress: 'reply-address:own',
+  ownFromAddress: 'from:own-address',
   dmarcFail: 'authentication-results:dmarc=fail',
 } as const;
 
@@ -187,7 +188,19 @@ function isOwn(address: string | null | undefined, ctx: ClassifyContext): boolea
 }
 
 function ownVerdict(mail: ParsedMail, ctx: ClassifyContext): Verdict | null {
-  return isOwn(mail.from?.address, ctx) ? { kind: 'own', reason: REASON.ownAddress } : null;
+  if (!isOwn(mail.from?.address, ctx)) return null;
+  // A website form sends the visitor's text From the mailbox's own address, with the visitor as
+  // Reply-To: registered (never answered automatically, see answerBlockOf). Our own mail never
+  // names another Reply-To, and says Auto-Submitted.
+  return onBehalfOfSomeone(mail, ctx) ? null : { kind: 'own', reason: REASON.ownAddress };
+}
+
+function onBehalfOfSomeone(mail: ParsedMail, ctx: ClassifyContext): boolean {
+  const replyTo = mail.replyTo?.address;
+  const automatic = header(mail, 'auto-submitted').some(
+    (value) => !['no', ''].includes(token(value)),
+  );
+  return Boolean(replyTo) && !isOwn(replyTo, ctx) && !automatic;
 }
 
 function bounceVerdict(mail: ParsedMail): Verdict | null {
@@ -305,6 +318,8 @@ export function replyAddressOf(mail: ParsedMail): MailAddress | null {
 }
 
 function answerBlockOf(mail: ParsedMail, ctx: ClassifyContext): string | null {
+  // design: no automatic reply to mail from our own address, whoever it names to answer
+  if (isOwn(mail.from?.address, ctx)) return ANSWER_BLOCK.ownFromAddress;
   const reply = replyAddressOf(mail)?.address;
   if (!reply) return ANSWER_BLOCK.noReplyAddress;
   if (ROLE_LOCAL_PART.test(localPart(reply))) return ANSWER_BLOCK.roleAddress;
