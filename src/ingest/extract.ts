@@ -103,6 +103,19 @@ const MAX_NAME_WORDS = 4;
 const MAX_SIGNATURE_LINES = 8;
 
 export function extractAppeal(input: ExtractInput, opts: ExtractOptions = {}): ExtractedAppeal {
+  return readAppeal(input, opts).extracted;
+}
+
+/**
+ * The journal's columns, and the writer's own words in full: the subject and the body (or the
+ * letter a bare forward brings), without quoted history or signature. Triage reads those words,
+ * so that a quoted mail (our own answer, somebody else's letter) decides nothing. Personal data:
+ * the words are for the decision, never stored.
+ */
+export function readAppeal(
+  input: ExtractInput,
+  opts: ExtractOptions = {},
+): { extracted: ExtractedAppeal; ownWords: string } {
   const maxContentChars = opts.maxContentChars ?? DEFAULT_MAX_CONTENT_CHARS;
   const letter = splitLetter(normaliseText(input.text));
   const ownText = [...letter.body, ...letter.signature].join('\n');
@@ -131,6 +144,8 @@ export function extractAppeal(input: ExtractInput, opts: ExtractOptions = {}): E
   }
   if (isBlank(contentSource)) contentSource = subject ?? '';
   const guess = detectLanguage(contentSource);
+  const ownWords =
+    subject && contentSource !== subject ? `${subject}\n${contentSource}` : contentSource;
 
   let content = collapse(contentSource);
   if (anonymity !== null) {
@@ -140,7 +155,7 @@ export function extractAppeal(input: ExtractInput, opts: ExtractOptions = {}): E
   if (content === '') content = NO_TEXT_PLACEHOLDER;
 
   if (anonymity !== null) {
-    return {
+    const extracted: ExtractedAppeal = {
       appellant: { ...EMPTY_APPELLANT },
       anonymous: true,
       anonymityEvidence: anonymity,
@@ -149,8 +164,9 @@ export function extractAppeal(input: ExtractInput, opts: ExtractOptions = {}): E
       mixed: guess.mixed,
       content,
     };
+    return { extracted, ownWords };
   }
-  return {
+  const extracted: ExtractedAppeal = {
     appellant: {
       fullName,
       address,
@@ -166,6 +182,7 @@ export function extractAppeal(input: ExtractInput, opts: ExtractOptions = {}): E
     mixed: guess.mixed,
     content,
   };
+  return { extracted, ownWords };
 }
 
 // ---------------------------------------------------------------- text and its parts

@@ -710,7 +710,10 @@ async function preparedFromRow(deps: IntakeDeps, tx: Tx, row: MessageRow): Promi
     throw new SenimError('message-shredded', `Message ${row.id} has no readable original any more`);
   }
   const raw = await deps.vault.open(tx, row.keyId, sealed);
-  const [{ safeExtract }, { parseMail }] = await Promise.all([preparing(), import('./parse.js')]);
+  const [{ extractAndDecide }, { parseMail }] = await Promise.all([
+    preparing(),
+    import('./parse.js'),
+  ]);
   const parsed = await parseMail(raw);
   // the Ombudsman overrides the spam flag; every other block on answering still applies
   const classification = classifyMail(parsed, {
@@ -743,8 +746,7 @@ async function preparedFromRow(deps: IntakeDeps, tx: Tx, row: MessageRow): Promi
         : { ...classification, kind: 'appeal', answerable: false },
     stored: raw,
     notes: [...row.notes],
-    extracted: safeExtract(parsed, []),
-    decision: null,
+    ...extractAndDecide(parsed, []),
     minimal: false,
   };
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { decideAppeal, type AppealDecision } from '../cases/appeal-decision.js';
 import { classifyMail, type Classification } from './classify.js';
-import { extractAppeal, type ExtractedAppeal } from './extract.js';
+import { readAppeal, type ExtractedAppeal } from './extract.js';
 import { PROBLEM, type MailAddress, type ParsedMail } from './mail.models.js';
 import { parseMail } from './parse.js';
 
@@ -59,27 +59,39 @@ export async function prepareMail(raw: Buffer, config: PrepareConfig): Promise<P
     spamHeaders: config.spamHeaders,
     dmarcFailBlocks: config.dmarcFailBlocks,
   });
-  const extracted = classification.kind === 'appeal' ? safeExtract(parsed, notes) : null;
+  const appeal = classification.kind === 'appeal' ? extractAndDecide(parsed, notes) : null;
   return {
     rawSha256: sha256Hex(raw),
     parsed,
     classification,
     reduced,
     notes,
-    extracted,
-    decision: classification.kind === 'appeal' ? appealDecision(parsed, extracted) : null,
+    extracted: appeal?.extracted ?? null,
+    decision: appeal?.decision ?? null,
     textDigest: textDigest(parsed),
   };
 }
 
-/** null when it fails: registration then decides in its transaction, where failures are handled. */
+/** An appeal's columns (null when extraction fails, noted) and the decision its own words give. */
+export function extractAndDecide(
+  parsed: ParsedMail,
+  notes: string[],
+): { extracted: ExtractedAppeal | null; decision: AppealDecision | null } {
+  const read = safeRead(parsed, notes);
+  return { extracted: read?.extracted ?? null, decision: appealDecision(parsed, read) };
+}
+
+/**
+ * The writer's own words decide (readAppeal); the whole text only when extraction failed. null
+ * when it fails: registration then decides in its transaction, where failures are handled.
+ */
 function appealDecision(
   parsed: ParsedMail,
-  extracted: ExtractedAppeal | null,
+  read: { extracted: ExtractedAppeal; ownWords: string } | null,
 ): AppealDecision | null {
-  const fullText = [parsed.subject, parsed.text].filter(Boolean).join('\n');
+  const text = read?.ownWords ?? [parsed.subject, parsed.text].filter(Boolean).join('\n');
   try {
-    return decideAppeal(fullText, extracted?.language, extracted?.mixed);
+    return decideAppeal(text, read?.extracted.language, read?.extracted.mixed);
   } catch {
     return null;
   }
@@ -144,9 +156,12 @@ export function reducedRaw(raw: Buffer, text: string, originalSize: number): Buf
   ]);
 }
 
-export function safeExtract(parsed: ParsedMail, notes: string[]): ExtractedAppeal | null {
+function safeRead(
+  parsed: ParsedMail,
+  notes: string[],
+): { extracted: ExtractedAppeal; ownWords: string } | null {
   try {
-    return extractAppeal({
+    return readAppeal({
       text: parsed.text,
       subject: parsed.subject || null,
       from: asExtractAddress(parsed.from),
