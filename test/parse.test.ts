@@ -241,6 +241,19 @@ describe('parseMail charsets', () => {
     },
   );
 
+  it('reads quoted-printable Cyrillic labelled ISO-8859-1, which the well-formed path leaves to repair', async () => {
+    const qp = [...iconv.encode('Мастер требует откат.', 'cp1251')]
+      .map((b) => (b < 0x80 ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase()}`))
+      .join('');
+    const raw = Buffer.from(
+      `From: a@b.kz\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qp}\r\n`,
+    );
+    expect(plainShape(raw)).toBeNull();
+    const mail = await parseMail(raw, {});
+    expect(mail.text).toBe('Мастер требует откат.');
+    expect(mail.problems).toContain('mislabelled-charset:windows-1251');
+  });
+
   it.each([
     [
       'windows-1251',

@@ -123,6 +123,11 @@ const WESTERN = new Set([
   'cp1252',
   'iso885915',
 ]);
+/** ISO-8859-1 and its kin: the labels under which Cyrillic bytes arrive mislabelled. */
+export function isWesternSingleByte(charset: string): boolean {
+  return WESTERN.has(charsetKey(charset));
+}
+
 /** UTF-8 must show at least this many multi-byte characters to overrule a declaration. */
 const MIN_UTF8_CHARACTERS = 3;
 /** Share of a text's letters that must be Cyrillic for Western-labelled bytes to be Cyrillic. */
@@ -141,7 +146,7 @@ export function mislabelledSingleByte(
 ): DetectedCharset | null {
   if (!hasHighBytes(bytes)) return null;
   if (looksLikeUtf8(bytes) && utf8Characters(bytes) >= MIN_UTF8_CHARACTERS) return 'utf-8';
-  if (!WESTERN.has(charsetKey(declared))) return null;
+  if (!isWesternSingleByte(declared)) return null;
   const detected = detectCharset(bytes, hint);
   if (detected === null || detected === 'utf-8') return null;
   const text = iconv.decode(

@@ -12,6 +12,7 @@ import {
   detectCharset,
   hasHighBytes,
   isUtf8Family,
+  isWesternSingleByte,
   looksLikeUtf8,
   mislabelledSingleByte,
   normalizeCharset,
@@ -298,8 +299,9 @@ const LF = 0x0a;
  * Accepted: 7-bit bytes only (no raw 8-bit header or body bytes), encoded words whose charset
  * needs no renaming, at most MAX_MIME_DEPTH parts, no embedded messages, every part with a
  * Content-Type, every multipart with a boundary that is used and closed, every inline text part
- * text/plain or text/html with a known charset that needs no renaming (UTF-8 only as "utf-8":
- * the caller checks that it decoded without replacement characters), and every base64 body
+ * text/plain or text/html with a known charset that needs no renaming and is not a Western
+ * single-byte one, under which Cyrillic bytes arrive (UTF-8 only as "utf-8": the caller checks
+ * that it decoded without replacement characters), and every base64 body
  * clean. Anything else, however harmless, takes the repair pass.
  * The scan works on the bytes: only header blocks and pieces of base64 become strings.
  */
@@ -362,7 +364,8 @@ export function plainShape(raw: Buffer): PlainShape | null {
       const declared = match?.[1] ?? match?.[2];
       if (!declared) return null;
       const known = normalizeCharset(declared);
-      if (known === null || known === 'rk1048') return null;
+      // a Western label may hide Cyrillic bytes (mislabelledSingleByte): the repair pass checks
+      if (known === null || known === 'rk1048' || isWesternSingleByte(known)) return null;
       if (isUtf8Family(known) && charsetKeyOf(declared) !== 'utf8') return null;
       if (type === 'text/plain') shape.sawPlainText = true;
     }
