@@ -547,6 +547,24 @@ describe('extractAppeal: the brief content (column 5)', () => {
   });
 });
 
+describe('extractAppeal: the name (column 3)', () => {
+  it('reads a name that shares its signature line with the phone', () => {
+    const r = extractAppeal(
+      mail('Мастер требует деньги за подключение.\n\nС уважением,\nСергей Никитин 8 705 600 70 80'),
+    );
+    expect(r.appellant.fullName).toBe('Сергей Никитин');
+    expect(r.appellant.phone).toBe('+77056007080');
+  });
+
+  it('takes the From name when it says more of the person the letter signs', () => {
+    const signed = (fromName: string) =>
+      extractAppeal(mail('Мастер снова требовал деньги.\n\nОлжас', { fromName })).appellant
+        .fullName;
+    expect(signed('Олжас Абдрахманов')).toBe('Олжас Абдрахманов');
+    expect(signed('Ерлан Сапаров')).toBe('Олжас');
+  });
+});
+
 describe('extractAppeal: the reply address (column 7)', () => {
   it('takes an e-mail the writer asks the reply to be sent to', () => {
     const r = extractAppeal(

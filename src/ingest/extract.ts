@@ -124,11 +124,11 @@ export function readAppeal(
   const subject = cleanSubject(input.subject);
   const anonymity = findAnonymityRequest([subject ?? '', ownText].join('\n'));
 
-  const fullName =
-    nameFromLabel(ownText) ??
-    nameFromIntro(bodyText) ??
-    nameFromSignature(letter.signature) ??
-    nameFromDisplayName(input.from?.name ?? null);
+  const displayName = nameFromDisplayName(input.from?.name ?? null);
+  const fullName = fuller(
+    nameFromLabel(ownText) ?? nameFromIntro(bodyText) ?? nameFromSignature(letter.signature),
+    displayName,
+  );
   const organisation = findOrganisation(letter, input.from?.name ?? null);
   const address = findHomeAddress(letter);
   const phone = firstOwnPhone(letter.signature.join('\n')) ?? firstOwnPhone(bodyText);
@@ -320,11 +320,30 @@ function isPositionLine(line: string): boolean {
 
 /** A line that is a phone number and little else. */
 function isPhoneLine(line: string): boolean {
+  const rest = withoutPhones(line);
+  return rest !== null && rest.replace(/[^\p{L}]/gu, '').length <= 12;
+}
+
+/** The line with its phone numbers taken out, or null when it holds none. */
+function withoutPhones(line: string): string | null {
   const spans = findPhoneSpans(line);
-  if (spans.length === 0) return false;
+  if (spans.length === 0) return null;
   let rest = line;
   for (const s of [...spans].reverse()) rest = rest.slice(0, s.start) + rest.slice(s.end);
-  return rest.replace(/[^\p{L}]/gu, '').length <= 12;
+  return rest;
+}
+
+/** A person's name on a line, also when a phone shares it: «Сергей Никитин 8 705 600 70 80». */
+function nameOnLine(line: string): string | null {
+  const name = asPersonName(line);
+  if (name !== null) return name;
+  const rest = withoutPhones(line);
+  if (rest === null) return null;
+  const cleaned = rest
+    .replace(/(?<![\p{L}])(?:тел|моб|сот|phone|tel|mobile|cell|ұялы)\.?\s*[:.]?/giu, ' ')
+    .replace(/^[\s,;:–—-]+|[\s,;:–—(-]+$/gu, '')
+    .replace(/\s{2,}/g, ' ');
+  return cleaned === '' ? null : asPersonName(cleaned);
 }
 
 function trimBlank(lines: string[]): string[] {
@@ -562,14 +581,26 @@ function nameFromSignature(signature: string[]): string | null {
   const signOff = SIGN_OFF.exec(first);
   if (signOff) {
     const rest = (signOff[1] ?? '').trim();
-    if (rest !== '') return asPersonName(rest);
+    if (rest !== '') return nameOnLine(rest);
     lines.shift();
   }
   for (const line of lines.slice(0, 3)) {
-    const name = asPersonName(line);
+    const name = nameOnLine(line);
     if (name !== null) return name;
   }
   return null;
+}
+
+/**
+ * The name the letter gives, or the From display name when it says more of the same person: a
+ * signature «Олжас» under From «Олжас Абдрахманов».
+ */
+function fuller(given: string | null, display: string | null): string | null {
+  if (given === null || display === null) return given ?? display;
+  const words = (s: string) => s.toLowerCase().split(/\s+/u);
+  const shown = words(display);
+  const more = shown.length > words(given).length;
+  return more && words(given).every((w) => shown.includes(w)) ? display : given;
 }
 
 /** The From display name, when it is a person's (not a mailbox, a role or a company). */
