@@ -482,6 +482,32 @@ describe('extractAppeal: the brief content (column 5)', () => {
     expect(r.content).toBe('Сотрудники ТЭЦ-3 берут взятки.');
   });
 
+  it('reads the columns of a bare forward from the forwarded letter, and answers its sender', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          '________________________________',
+          'От: Абилов Марат <marat.abilov58@mail.ru>',
+          'Отправлено: 25 ноября 2026 г. 16:40',
+          'Кому: kense@ales.kz',
+          'Тема: Жалоба жителя',
+          '',
+          'Работники ТЭЦ-2 сливают мазут в арык возле нашего дома.',
+          '',
+          'Тел. 8 701 456 78 90',
+        ].join('\n'),
+        { subject: 'FW: Жалоба жителя', from: 's.kozh@ales.kz', fromName: 'Кожахметова Сауле' },
+      ),
+    );
+    expect(r.appellant).toMatchObject({
+      fullName: 'Абилов Марат',
+      phone: '+77014567890',
+      replyAddress: 'marat.abilov58@mail.ru',
+    });
+    expect(r.answerAddress).toBe('s.kozh@ales.kz');
+    expect(r.content).toBe('Работники ТЭЦ-2 сливают мазут в арык возле нашего дома.');
+  });
+
   it('keeps only the writer’s words when a forward has a comment', () => {
     const r = extractAppeal(
       mail(
@@ -554,6 +580,16 @@ describe('extractAppeal: the name (column 3)', () => {
     );
     expect(r.appellant.fullName).toBe('Сергей Никитин');
     expect(r.appellant.phone).toBe('+77056007080');
+  });
+
+  it('reads a name and phone that close the last line of the letter', () => {
+    const r = extractAppeal(
+      mail(
+        'Охранник на проходной ТЭЦ-1 пропускает машины без досмотра за деньги. Омаров Кайрат, 8-701-321-65-43',
+      ),
+    );
+    expect(r.appellant.fullName).toBe('Омаров Кайрат');
+    expect(r.appellant.phone).toBe('+77013216543');
   });
 
   it('takes the From name when it says more of the person the letter signs', () => {
@@ -681,6 +717,18 @@ describe('extractAppeal: more letters', () => {
     expect(r.anonymous).toBe(true);
     expect(r.content).toBe(
       'Начальник лаборатории заставляет подписывать акты о проверках, которые не проводились. Прошу сохранить мою анонимность.',
+    );
+  });
+
+  it('redacts an IIN and an IP address in the content of an anonymous letter', () => {
+    const r = extractAppeal(
+      mail(
+        'Прошу не указывать моё имя. Мой ИИН 900101300123, форма с IP 95.56.12.34. Мастер берёт деньги.',
+      ),
+    );
+    expect(r.anonymous).toBe(true);
+    expect(r.content).toBe(
+      'Прошу не указывать моё имя. Мой ИИН [***], форма с IP [***]. Мастер берёт деньги.',
     );
   });
 

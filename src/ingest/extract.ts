@@ -118,6 +118,9 @@ export function readAppeal(
 ): { extracted: ExtractedAppeal; ownWords: string } {
   const maxContentChars = opts.maxContentChars ?? DEFAULT_MAX_CONTENT_CHARS;
   const letter = splitLetter(normaliseText(input.text));
+  if (isBlank(letter.body.join('\n')) && letter.forwarded.length > 0) {
+    return readBareForward(input, letter, opts);
+  }
   const ownText = [...letter.body, ...letter.signature].join('\n');
   const bodyText = letter.body.join('\n');
 
@@ -126,7 +129,10 @@ export function readAppeal(
 
   const displayName = nameFromDisplayName(input.from?.name ?? null);
   const fullName = fuller(
-    nameFromLabel(ownText) ?? nameFromIntro(bodyText) ?? nameFromSignature(letter.signature),
+    nameFromLabel(ownText) ??
+      nameFromIntro(bodyText) ??
+      nameFromSignature(letter.signature) ??
+      nameClosingLetter(letter.body),
     displayName,
   );
   const organisation = findOrganisation(letter, input.from?.name ?? null);
@@ -137,12 +143,7 @@ export function readAppeal(
   const explicitEmail = explicitReply !== null && isEmail(explicitReply) ? explicitReply : null;
   const answerAddress = explicitEmail ?? input.replyTo?.address ?? input.from?.address ?? null;
 
-  let contentSource = bodyText;
-  if (isBlank(contentSource) && letter.forwarded.length > 0) {
-    // a bare forward: the forwarded letter is what the writer brings to us
-    contentSource = letter.forwarded.join('\n');
-  }
-  if (isBlank(contentSource)) contentSource = subject ?? '';
+  const contentSource = isBlank(bodyText) ? (subject ?? '') : bodyText;
   const guess = detectLanguage(contentSource);
   const ownWords =
     subject && contentSource !== subject ? `${subject}\n${contentSource}` : contentSource;
@@ -222,6 +223,8 @@ interface Letter {
   signature: string[];
   /** the body of a forwarded letter, when the writer forwarded one */
   forwarded: string[];
+  /** the forwarded letter's From header, as written above it */
+  forwardedFrom: string | null;
 }
 
 export function splitLetter(text: string): Letter {
@@ -235,16 +238,31 @@ export function splitLetter(text: string): Letter {
   const signature = trimBlank(own.slice(sigAt));
 
   let forwarded: string[] = [];
+  let forwardedFrom: string | null = null;
   const historyLine = lines[historyAt];
   if (historyLine !== undefined && isForwardStart(lines, historyAt, own)) {
     const rest = lines.slice(historyAt + 1);
-    let i = HEADER_FROM.test(historyLine.trim()) ? -1 : 0;
-    if (i < 0) i = 0;
+    let i = 0;
     while (i < rest.length && (HEADER_FROM.test(rest[i] ?? '') || HEADER_NEXT.test(rest[i] ?? '')))
       i++;
+    const fromLine = [historyLine, ...rest.slice(0, i)].find((l) => HEADER_FROM.test(l.trim()));
+    forwardedFrom = fromLine?.trim().replace(HEADER_LABEL, '').trim() ?? null;
     forwarded = trimBlank(rest.slice(i).filter((l) => !QUOTED_LINE.test(l)));
   }
-  return { body, signature, forwarded };
+  return { body, signature, forwarded, forwardedFrom };
+}
+
+const HEADER_LABEL = /^\*?[\p{L}]+\*?\s*:/u;
+
+/** «Абилов Марат <m@mail.ru>», «Name [mailto:m@mail.ru]» or a bare address, as a sender. */
+function forwardedSender(value: string | null): ExtractInput['from'] {
+  if (value === null) return null;
+  const address = EMAIL_ONE.exec(value)?.[0] ?? null;
+  if (address === null) return null;
+  const name = value
+    .replace(/<[^>]*>|\[mailto:[^\]]*\]|\(?[^\s()]+@[^\s()]+\)?/gu, '')
+    .replace(/^["'\s]+|["'\s]+$/gu, '');
+  return { address, name: name === '' ? null : name };
 }
 
 /**
@@ -486,6 +504,9 @@ function sentenceAfter(text: string, end: number): string {
   return cut < 0 ? window : window.slice(0, cut);
 }
 
+/** An IIN (12 digits: it encodes the birth date) or an IPv4 address, e.g. from a web form. */
+const IDENTIFYING_NUMBER = /(?<!\d|\d\.)(?:\d{12}|(?:\d{1,3}\.){3}\d{1,3})(?!\d|\.\d)/gu;
+
 function redact(
   content: string,
   known: { fullName: string | null; address: string | null; answerAddress: string | null },
@@ -493,7 +514,7 @@ function redact(
   let out = content;
   const spans = findPhoneSpans(out).sort((a, b) => b.start - a.start);
   for (const s of spans) out = out.slice(0, s.start) + REDACTED + out.slice(s.end);
-  out = out.replace(EMAIL, REDACTED);
+  out = out.replace(EMAIL, REDACTED).replace(IDENTIFYING_NUMBER, REDACTED);
   if (known.address !== null) out = out.split(known.address).join(REDACTED);
   if (known.fullName !== null) {
     for (const word of known.fullName.split(/\s+/)) {
@@ -592,6 +613,32 @@ function nameFromSignature(signature: string[]): string | null {
 }
 
 /**
+ * A bare forward brings somebody's letter (a colleague relays a resident's complaint): the
+ * columns are that letter's and its writer's, read from it and from its From line. The
+ * acknowledgement still goes to whoever sent it to us.
+ */
+function readBareForward(
+  input: ExtractInput,
+  letter: Letter,
+  opts: ExtractOptions,
+): { extracted: ExtractedAppeal; ownWords: string } {
+  const inner = readAppeal(
+    {
+      text: letter.forwarded.join('\n'),
+      subject: input.subject,
+      from: forwardedSender(letter.forwardedFrom),
+      replyTo: null,
+    },
+    opts,
+  );
+  const sender = input.replyTo?.address ?? input.from?.address ?? null;
+  return {
+    ...inner,
+    extracted: { ...inner.extracted, answerAddress: sender ?? inner.extracted.answerAddress },
+  };
+}
+
+/**
  * The name the letter gives, or the From display name when it says more of the same person: a
  * signature «Олжас» under From «Олжас Абдрахманов».
  */
@@ -601,6 +648,19 @@ function fuller(given: string | null, display: string | null): string | null {
   const shown = words(display);
   const more = shown.length > words(given).length;
   return more && words(given).every((w) => shown.includes(w)) ? display : given;
+}
+
+/** A name and phone closing the last line: «… за деньги. Омаров Кайрат, 8-701-321-65-43». */
+function nameClosingLetter(body: string[]): string | null {
+  const last = [...body]
+    .reverse()
+    .find((line) => line.trim() !== '')
+    ?.trim();
+  if (last === undefined) return null;
+  const sentences = last.split(/(?<=[.!?])\s+/u);
+  const tail = sentences.pop();
+  if (tail === undefined || sentences.length === 0 || withoutPhones(tail) === null) return null;
+  return nameOnLine(tail);
 }
 
 /** The From display name, when it is a person's (not a mailbox, a role or a company). */
