@@ -194,6 +194,20 @@ describe.each(engines)('IMAP ingest on $name', (engine) => {
     expect(await messageCount(t.database)).toBe(before);
   });
 
+  it('registers marked mail that its own records do not hold (a journal restored from a backup)', async () => {
+    // every message carries the keyword; a new database knows none of them
+    await withImap(dovecot, account, (c) => c.messageFlagsAdd('1:*', [KEYWORD]));
+    const fresh = await engine.open();
+    try {
+      const result = await ingestOnce(depsFor(fresh, config));
+      expect(result.found).toBe(delivered.size);
+      expect(Object.values(result.outcomes).reduce((a, b) => a + b, 0)).toBe(delivered.size);
+      expect(await messageCount(fresh.database)).toBe(delivered.size);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
   it('decides "already registered" from its own records when another client strips the keyword', async () => {
     await withImap(dovecot, account, (c) => c.messageFlagsRemove('1:*', [KEYWORD]));
     const before = await messageCount(t.database);

@@ -1,7 +1,7 @@
 /**
- * The IMAP source (imapflow). One pass: list the UIDs not yet marked, drop those our own records
- * already hold (intake.knownUids), fetch the rest with BODY.PEEK (\Seen never changes), hand them
- * to intake in batches, and only after intake has committed mark them on the server — a keyword,
+ * The IMAP source (imapflow). One pass: list the UIDs not yet marked (the first pass of a
+ * connection lists every UID), drop those our own records already hold (intake.knownUids),
+ * fetch the rest with BODY.PEEK (\Seen never changes), hand them to intake in batches, and only after intake has committed mark them on the server — a keyword,
  * or a MOVE where the server has MOVE. Nothing is ever deleted or expunged (design: no appeal is
  * lost; exactly one entry per appeal).
  */
@@ -120,6 +120,8 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
     clientInfo: { name: 'senim' },
   });
   let closed = false;
+  /** set after the first complete pass of this connection (see pass) */
+  let reconciled = false;
   /** message count after the last pass: mail that arrived during it must not wait for a poll */
   let existsAfterPass = -1;
   let closeListeners: (() => void)[] = [];
@@ -214,10 +216,20 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
       const mailbox = client.mailbox;
       if (!mailbox) throw new SenimError('imap-select', 'The mailbox is no longer selected');
       const uidValidity = Number(mailbox.uidValidity);
-      const query = useMove || !keywordAllowed() ? { all: true } : { unKeyword: keyword };
-      const found = ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
-      // "Already registered" comes from our records, never from server flags.
+      const byKeyword = !useMove && keywordAllowed();
+      const search = async (query: { all: true } | { unKeyword: string }) =>
+        ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
+      const unmarked = await search(byKeyword ? { unKeyword: keyword } : { all: true });
+      // "Already registered" comes from our records, never from server flags: once per
+      // connection, marked mail is listed too, so that a journal restored from a backup (or a
+      // new database on an old mailbox) registers what it does not hold. (Copies found by their
+      // bytes under another UID are marked but not recorded: they are fetched again then, and
+      // found again.)
+      const listed = byKeyword && !reconciled ? await search({ all: true }) : unmarked;
       const known = await viaIntake(() => deps.intake.knownUids(origin, uidValidity));
+      const unmarkedSet = new Set(unmarked);
+      // what needs work: unknown mail, and known mail left unmarked
+      const found = listed.filter((uid) => unmarkedSet.has(uid) || !known.has(uid));
       const alreadyKnown = found.filter((uid) => known.has(uid));
       const todo = found.filter((uid) => !known.has(uid));
       const result: PassResult = {
@@ -294,6 +306,7 @@ export async function connectImap(deps: ImapSourceDeps): Promise<ImapConnection>
         throw error;
       }
       existsAfterPass = client.mailbox ? client.mailbox.exists : -1;
+      reconciled = true;
       return result;
     } catch (error) {
       throw imapError(error, 'pass');
