@@ -201,20 +201,30 @@ describe.each(engines)('intake on $name', (engine) => {
     expect((await messageRow(t, reply.messageId)).notes).not.toContain('follow-up:sender-differs');
   });
 
-  it('attaches mail naming an existing registration number in its subject, noting another sender', async () => {
+  it('attaches mail naming an existing registration number in its subject, from the appeal’s address', async () => {
     const number = registered(await intake.accept(smtp(eml())));
-    const reply = await intake.accept(
+    const more = await intake.accept(
+      smtp(eml({ subject: `Re: Обращение № ${number} зарегистрировано`, text: 'Ещё факты.' })),
+    );
+    expect(more).toMatchObject({ kind: 'attached', entryNumber: number });
+    expect((await messageRow(t, more.messageId)).notes).not.toContain('follow-up:sender-differs');
+    expect((await exported(t, number))?.messages).toBe(2);
+  });
+
+  it('registers mail from another address that names an appeal’s number as an appeal of its own', async () => {
+    const number = registered(await intake.accept(smtp(eml())));
+    const stranger = await intake.accept(
       smtp(
         eml({
           from: 'other@example.kz',
-          subject: `Re: Обращение № ${number} зарегистрировано`,
-          text: 'Ещё факты.',
+          subject: `Appeal No. ${number}`,
+          text: 'A new bribe at CHP-1, nothing to do with that appeal.',
         }),
       ),
     );
-    expect(reply).toMatchObject({ kind: 'attached', entryNumber: number });
-    expect((await messageRow(t, reply.messageId)).notes).toContain('follow-up:sender-differs');
-    expect((await exported(t, number))?.messages).toBe(2);
+    expect(registered(stranger)).toBe(number + 1);
+    expect((await messageRow(t, stranger.messageId)).notes).toContain(`names-appeal:${number}`);
+    expect((await exported(t, number))?.messages).toBe(1);
   });
 
   it('registers mail naming a number that does not exist as a new appeal', async () => {

@@ -95,6 +95,7 @@ export const INTAKE_REASON = {
   followUpReply: 'follow-up:in-reply-to',
   followUpSubject: 'follow-up:subject-number',
   senderDiffers: 'follow-up:sender-differs',
+  namesAppeal: 'names-appeal',
   messageIdReused: 'message-id-reused',
   fallback: 'intake-fallback',
   ownAnswerAddress: 'answer-address:own',
@@ -242,7 +243,7 @@ export function createIntake(deps: IntakeDeps): Intake {
           }
           let id = -(index + 1);
           if (item.classification.kind === 'appeal') {
-            const followUp = item.minimal ? null : await findFollowUp(tx, item.parsed);
+            const followUp = item.minimal ? null : await findFollowUp(tx, deps, item);
             if (followUp) {
               const outcome = await attachFollowUp(tx, deps, item, followUp.entry, followUp.reason);
               outcomes[index] = outcome;
@@ -553,10 +554,8 @@ async function attachFollowUp(
   entry: EntryRow,
   reason: string,
 ): Promise<IntakeOutcome> {
-  const sender = replyAddressOf(item.parsed)?.address ?? item.parsed.from?.address ?? null;
-  const original = await answerAddressOf(tx, deps.vault, entry).catch(() => null);
-  if (!sender || !original || sender.trim().toLowerCase() !== original.trim().toLowerCase()) {
-    // attached all the same (the number names the appeal), but the Ombudsman should know
+  if (!(await sameSender(tx, deps, item, entry))) {
+    // a reply to our answer, from another address: attached, but the Ombudsman should know
     item.notes.push(INTAKE_REASON.senderDiffers);
   }
   const keyId = !entry.anonymous ? entry.keyId : null;
@@ -574,11 +573,31 @@ async function attachFollowUp(
   return { kind: 'attached', entryNumber: entry.number, messageId: id! };
 }
 
-/** A follow-up answers our acknowledgement (In-Reply-To/References) or names its number. */
+/** Does the mail come from the address the entry is answered at? */
+async function sameSender(
+  tx: Tx,
+  deps: IntakeDeps,
+  item: Prepared,
+  entry: EntryRow,
+): Promise<boolean> {
+  const sender = replyAddressOf(item.parsed)?.address ?? item.parsed.from?.address ?? null;
+  const original = await answerAddressOf(tx, deps.vault, entry).catch(() => null);
+  return !!sender && !!original && sender.trim().toLowerCase() === original.trim().toLowerCase();
+}
+
+/**
+ * A follow-up answers our acknowledgement (In-Reply-To/References), or names its number and comes
+ * from the appeal's own address. Mail from anybody else that names a number is an appeal of its
+ * own (its subject may say «Обращение № 3» of a complaint that is not appeal 3's): registered,
+ * with a note naming the number, so that nothing anyone writes is folded unseen into another
+ * person's case.
+ */
 async function findFollowUp(
   tx: Tx,
-  parsed: ParsedMail,
+  deps: IntakeDeps,
+  item: Prepared,
 ): Promise<{ entry: EntryRow; reason: string } | null> {
+  const { parsed } = item;
   const referenced = [parsed.inReplyTo, ...parsed.references].filter(
     (id): id is string => id !== null && id.length > 0 && id.length < 1000,
   );
@@ -591,7 +610,10 @@ async function findFollowUp(
   if (number !== null && number <= 2_147_483_647) {
     // a number that names no entry is not a follow-up: the mail is a new appeal
     const entry = await findEntry(tx, number);
-    if (entry) return { entry, reason: INTAKE_REASON.followUpSubject };
+    if (entry && (await sameSender(tx, deps, item, entry))) {
+      return { entry, reason: INTAKE_REASON.followUpSubject };
+    }
+    if (entry) item.notes.push(`${INTAKE_REASON.namesAppeal}:${entry.number}`);
   }
   return null;
 }
