@@ -372,6 +372,18 @@ describe.each(engines)("the Chairman's report on $name", (engine) => {
       expect(corruption).toContain('<3'); // corruption × Kapshagay HPP = 1
       expect(corruption).toContain(' x'); // and TPP-1's 5 withheld, or the row total gives it away
       expect(tab).not.toMatch(/ [12] /);
+      // nor a 0 beside them: «<3, <3, 0» with a row total of 2 would read «1, 1, 0»
+      const cells = tab
+        .split('\n')
+        .filter((l) => /^ {2}\S/.test(l))
+        .slice(1);
+      for (const line of cells)
+        expect(
+          line
+            .trim()
+            .split(/\s{2,}/)
+            .slice(1),
+        ).not.toContain('0');
       expect(part.html).toContain('&lt;3');
     }
   });

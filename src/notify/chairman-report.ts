@@ -130,9 +130,12 @@ export function suppress(
   return new Map([...result].map(([k, v]) => [k, { row: v.row, col: v.col, shown: v.shown }]));
 }
 
+/**
+ * An empty cell reads `<3` like a small one: a 0 beside `<3` cells would pin them down from the
+ * exact totals (a row «<3, <3, 0» of total 2 is «1, 1, 0»).
+ */
 function cellText(shown: CellShown | undefined): string {
-  if (!shown) return '0';
-  if (shown.kind === 'small') return '<3';
+  if (!shown || shown.kind === 'small') return '<3';
   if (shown.kind === 'withheld') return 'x';
   return String(shown.count);
 }
