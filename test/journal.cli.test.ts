@@ -58,6 +58,23 @@ describe('a newcomer on embedded defaults (rules 4.14, 4.17)', () => {
     expect(next).toMatchObject({ code: 0, stdout: '2\n' });
   });
 
+  it('will not send the Chairman’s report of a month that is not over: it would take the month’s one slot', async () => {
+    const now = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Almaty',
+      year: 'numeric',
+      month: '2-digit',
+    })
+      .format(new Date())
+      .slice(0, 7);
+    for (const month of [now, '2099-01']) {
+      const sent = await runCli(['digest', 'chairman', '--month', month, '--send'], env);
+      expect(sent.code, month).toBe(2);
+      expect(sent.stderr).toContain('is not over yet');
+    }
+    const printed = await runCli(['digest', 'chairman', '--month', now], env);
+    expect(printed.code).toBe(0);
+  });
+
   it('exports the seven Appendix 1 columns in order with Kazakh and Russian headings, Excel-ready', async () => {
     const csv = await runCli(['journal', 'export', '--format', 'csv'], env);
     expect(csv.code).toBe(0);

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { App } from '../app.js';
+import { InputError } from '../errors.js';
 import { createTransport, deliverDue } from '../notify/delivery.js';
 import { parseMonth } from '../notify/chairman-report.js';
 import {
@@ -75,6 +76,14 @@ export function digestCommands(program: Command): void {
         if (!flags.send) {
           out((await previewChairmanMonthly(deps, month)).rendered.text);
           return;
+        }
+        // one report per month is ever sent: a month not over yet would take its place
+        const current = app.calendar.localDate(app.now()).slice(0, 7);
+        if (month >= current) {
+          throw new InputError(
+            'month-not-over',
+            `--month ${month} is not over yet (the current month is ${current}): its report can be sent from the 1st of the next month; without --send it is printed`,
+          );
         }
         const report = await sendChairmanMonthly(deps, month);
         out(report.rendered.text);
