@@ -19,9 +19,11 @@ import { outbox } from '../src/db/schema.js';
 import { InputError } from '../src/errors.js';
 import { createAnswers } from '../src/notify/answers.js';
 import { openMail } from '../src/notify/outbox.repository.js';
+import { createIntake } from '../src/ingest/intake.usecases.js';
 import { answersConfig } from './helpers/answers.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import { newEntry } from './helpers/entries.js';
+import { eml, intakeDeps, smtp } from './helpers/intake.js';
 
 const NOW = new Date('2026-10-20T06:00:00.000Z');
 const RECEIVED = new Date('2026-10-05T04:30:00.000Z');
@@ -97,6 +99,17 @@ describe.each(engines)('the Ombudsman’s case decisions on $name', (engine) => 
     expect(only!.mail.text).not.toContain(directory.entries.tariffs.name.ru);
     expect(only!.mail.text).toContain(`№ ${n}`);
     expect((await state(n)).status).toBe('redirected');
+  });
+
+  it('threads the advice sent after a decision under the appellant’s own Message-ID', async () => {
+    const intake = createIntake(intakeDeps(t));
+    const messageId = `<thread.${Date.now()}@mail.example.kz>`;
+    const outcome = await intake.accept(smtp(eml({ messageId }), RECEIVED));
+    if (outcome.kind !== 'registered') throw new Error(`registered expected, got ${outcome.kind}`);
+    await triageAppeal(deps, { number: outcome.entryNumber, scope: 'out', category: 'tariffs' });
+    const [m] = await mails(outcome.entryNumber);
+    expect(m!.mail.inReplyTo).toBe(messageId);
+    expect(m!.mail.references).toEqual([messageId]);
   });
 
   it('changes nothing when the decision repeats the present one', async () => {

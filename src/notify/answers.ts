@@ -247,7 +247,7 @@ export function createAnswers(deps: AnswerDeps): Answers {
 
     async afterTriage(tx, entry, decision) {
       const langs = answerLanguages(entry);
-      const thread = await threadOf(tx, entry.number);
+      const thread = await threadOf(tx, deps.vault, entry.number);
       const to = await answerAddressOf(tx, deps.vault, entry);
       if (decision.scope === 'in') {
         return answer(tx, {
@@ -282,7 +282,7 @@ export function createAnswers(deps: AnswerDeps): Answers {
         dedupeKey: `extension:${entry.number}:${extension.until}`,
         to: await answerAddressOf(tx, deps.vault, entry),
         automatic: false,
-        ...(await threadOf(tx, entry.number)),
+        ...(await threadOf(tx, deps.vault, entry.number)),
         render: () =>
           renderAnswer(
             'extension',
@@ -295,10 +295,14 @@ export function createAnswers(deps: AnswerDeps): Answers {
   };
 }
 
-/** The appellant's own messages of an entry, oldest first, for In-Reply-To and References. */
-async function threadOf(q: Queryable, entryNumber: number): Promise<Threading> {
+/**
+ * The appellant's own messages of an entry, oldest first, for In-Reply-To and References. The
+ * messages table keeps Message-IDs only as keyed hashes: the IDs themselves are read from each
+ * message's sealed parsed form (a shredded one is skipped).
+ */
+async function threadOf(q: Queryable, vault: Vault, entryNumber: number): Promise<Threading> {
   const found = await q
-    .select({ messageId: messages.messageId })
+    .select({ keyId: messages.keyId, parsed: messages.parsed })
     .from(messages)
     .where(
       and(
@@ -308,6 +312,13 @@ async function threadOf(q: Queryable, entryNumber: number): Promise<Threading> {
       ),
     )
     .orderBy(asc(messages.receivedAt), asc(messages.id));
-  const ids = found.map((m) => m.messageId).filter((id): id is string => !!id);
+  const ids: string[] = [];
+  for (const row of found) {
+    if (row.keyId === null || row.parsed === null) continue;
+    const parsed = await vault
+      .openJson<{ messageId: string | null }>(q, row.keyId, row.parsed)
+      .catch(() => null);
+    if (parsed?.messageId) ids.push(parsed.messageId);
+  }
   return { inReplyTo: ids.at(-1) ?? null, references: ids };
 }
