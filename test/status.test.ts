@@ -56,7 +56,11 @@ describe('what makes ingest unhealthy', () => {
   const ago = (days: number) => new Date(NOW.getTime() - days * DAY);
 
   it('a last error more recent than the last success', () => {
-    const failing = source({ lastSuccessAt: ago(2), lastErrorAt: ago(1), lastError: 'imap-auth' });
+    const failing = source({
+      lastSuccessAt: ago(0.9),
+      lastErrorAt: ago(0.5),
+      lastError: 'imap-auth',
+    });
     expect(healthProblems([failing], NO_OUTBOX, NOW).map(problemText)).toEqual([
       'imap: the last poll failed (imap-auth)',
     ]);
@@ -69,6 +73,13 @@ describe('what makes ingest unhealthy', () => {
     expect(
       healthProblems([source({ lastErrorAt: ago(1) })], NO_OUTBOX, NOW).map(problemText),
     ).toHaveLength(1);
+  });
+
+  it('no successful poll for more than a day, though nothing failed (a daemon that died)', () => {
+    expect(
+      healthProblems([source({ lastSuccessAt: ago(1.5) })], NO_OUTBOX, NOW).map(problemText),
+    ).toEqual(['imap: no successful poll for more than a day (is the daemon running?)']);
+    expect(healthProblems([source({ lastSuccessAt: ago(0.9) })], NO_OUTBOX, NOW)).toEqual([]);
   });
 
   it('credentials that expire within 7 days, or have expired', () => {
@@ -127,6 +138,10 @@ describe('senim status', () => {
     expect(result.stdout).toMatch(/credentials expire .* \(in 59 days\)/);
     expect(result.stdout).toMatch(/Healthy\./);
     expect(result.code).toBe(0);
+    // the same, with no mail source at all: nothing can arrive
+    const deaf = await status({ ...env, SMTP_LISTEN: 'off' });
+    expect(deaf.stdout).toMatch(/no mail source: set IMAP_HOST/);
+    expect(deaf.code).toBe(1);
   });
 
   it('exits 1 when the last poll failed or outgoing mail failed, and says why', async () => {

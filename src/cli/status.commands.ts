@@ -47,6 +47,9 @@ export function statusCommands(program: Command): void {
             `outbox: ${outbox.queued} queued, ${outbox.held} held, ${outbox.failed} failed, ${outbox.sent} sent`,
           );
           const problems = healthProblems(sources, outbox, now).map(problemText);
+          if (!app.config.imap && !app.config.smtpListen) {
+            problems.unshift('no mail source: set IMAP_HOST (and the rest) or SMTP_LISTEN');
+          }
           lines.push(
             problems.length === 0 ? 'Healthy.' : `NOT healthy:\n  ${problems.join('\n  ')}`,
           );
@@ -67,6 +70,8 @@ export function problemText(p: HealthProblem): string {
       return `${p.source}: the credentials have expired`;
     case 'auth-expiring':
       return `${p.source}: the credentials expire in ${p.days} day(s)`;
+    case 'no-recent-poll':
+      return `${p.source}: no successful poll for more than a day (is the daemon running?)`;
     case 'outbox-failed':
       return `outbox: ${p.count} mail(s) failed permanently`;
   }

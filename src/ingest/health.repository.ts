@@ -104,19 +104,24 @@ export type HealthProblem =
   | { kind: 'poll-failed'; source: string; reason: string | null; at: Date }
   | { kind: 'auth-expired'; source: string; expiresAt: Date }
   | { kind: 'auth-expiring'; source: string; days: number; expiresAt: Date }
+  | { kind: 'no-recent-poll'; source: string }
   | { kind: 'outbox-failed'; count: number };
 
 export type SourceProblem = Exclude<HealthProblem, { kind: 'outbox-failed' }>;
 
 /**
- * Why a source is not healthy: the last poll error is more recent than the last success, or the
- * credentials expire within AUTH_WARNING_DAYS (or have expired).
+ * Why a source is not healthy: the last poll error is more recent than the last success, the last
+ * success is more than a day old (a daemon that died says nothing else), or the credentials
+ * expire within AUTH_WARNING_DAYS (or have expired).
  */
 export function sourceProblems(sources: SourceHealth[], now: Date): SourceProblem[] {
   const problems: SourceProblem[] = [];
   for (const { source, lastSuccessAt, lastErrorAt, lastError, authExpiresAt } of sources) {
     if (lastErrorAt && (!lastSuccessAt || lastErrorAt > lastSuccessAt)) {
       problems.push({ kind: 'poll-failed', source, reason: lastError, at: lastErrorAt });
+    }
+    if (lastSuccessAt && now.getTime() - lastSuccessAt.getTime() > DAY_MS) {
+      problems.push({ kind: 'no-recent-poll', source });
     }
     if (authExpiresAt) {
       const days = (authExpiresAt.getTime() - now.getTime()) / DAY_MS;

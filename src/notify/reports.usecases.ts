@@ -142,8 +142,6 @@ export async function buildChairmanMonthly(
   return { kind: 'chairman', period: month, head, rendered: renderChairmanReport(stats) };
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * What the digest asks the Ombudsman to act on, as codes the digest words in Russian and Kazakh:
  * the sources' problems (as `senim status` sees them), a source without a successful poll in a
@@ -157,9 +155,8 @@ function healthNotes(
   const notes: HealthNote[] = [];
   for (const s of sources) {
     notes.push(...sourceProblems([s], now));
-    if (!s.lastSuccessAt || now.getTime() - s.lastSuccessAt.getTime() > DAY_MS) {
-      notes.push({ kind: 'no-recent-poll', source: s.source });
-    }
+    // sourceProblems names a success more than a day old; here a source never polled counts too
+    if (!s.lastSuccessAt) notes.push({ kind: 'no-recent-poll', source: s.source });
   }
   if (!chairmanEmail) notes.push({ kind: 'no-chairman-email' });
   return notes;
