@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { phoneAppealInput } from '../src/cases/phone.usecases.js';
 import { findPhones, normalisePhone } from '../src/cases/phone.js';
 import { InputError } from '../src/errors.js';
 
@@ -65,5 +66,46 @@ describe('findPhones', () => {
 
   it('returns nothing for text without numbers', () => {
     expect(findPhones('Сәлеметсіз бе!')).toEqual([]);
+  });
+});
+
+// rules 4.14: what the Ombudsman types for a phone appeal
+describe('phoneAppealInput', () => {
+  const NOW = new Date('2026-11-26T06:00:00Z');
+
+  it('refuses personal data beside --anonymous, naming the flags, but keeps a reply address', () => {
+    expect(() =>
+      phoneAppealInput(
+        {
+          content: 'Мастер берёт деньги',
+          anonymous: true,
+          name: 'Иванов Иван',
+          phone: '87011234567',
+        },
+        NOW,
+      ),
+    ).toThrow(/--anonymous stores no personal data: drop --name, --phone/);
+    const input = phoneAppealInput(
+      { content: 'Мастер берёт деньги', anonymous: true, replyAddress: 'a@mail.kz' },
+      NOW,
+    );
+    expect(input).toMatchObject({ anonymous: true, answerAddress: 'a@mail.kz' });
+    expect(input.appellant.fullName).toBeNull();
+  });
+
+  it('turns control characters into spaces, so no terminal sequence reaches the journal', () => {
+    const input = phoneAppealInput(
+      { content: 'ab\u0001\u001b[31mRED\u001b[0m', name: '\u001b]0;pwned\u0007Name' },
+      NOW,
+    );
+    expect(input.content).toBe('ab [31mRED [0m');
+    expect(input.appellant.fullName).toBe(']0;pwned Name');
+  });
+
+  it('refuses a content longer than a brief content', () => {
+    expect(() => phoneAppealInput({ content: 'ж'.repeat(2001) }, NOW)).toThrow(
+      /at most 2000 characters \(got 2001\)/,
+    );
+    expect(phoneAppealInput({ content: 'ж'.repeat(2000) }, NOW).content).toHaveLength(2000);
   });
 });

@@ -27,10 +27,27 @@ export interface PhoneAppealFlags {
   language?: string;
 }
 
+/**
+ * One line of typed text: control characters (an ESC sequence would reach the exported journal)
+ * and runs of whitespace become single spaces.
+ */
 const clean = (v: string | undefined): string | null => {
-  const t = v?.replace(/\s+/g, ' ').trim();
+  // eslint-disable-next-line no-control-regex
+  const t = v?.replace(/[\s\x00-\x1f\x7f-\x9f]+/g, ' ').trim();
   return t ? t : null;
 };
+
+/** Column 5 is a brief content: as long as an e-mail appeal's (extract.ts) at most. */
+const MAX_CONTENT_CHARS = 2000;
+
+/** The personal-data flags an anonymous appeal must not carry (rules 4.14: none is stored). */
+const PERSONAL_FLAGS = [
+  ['name', '--name'],
+  ['address', '--address'],
+  ['phone', '--phone'],
+  ['legalForm', '--legal-form'],
+  ['org', '--org'],
+] as const;
 
 /** Pure validation: flags → what will be registered. Throws InputError naming the bad flag. */
 export function phoneAppealInput(flags: PhoneAppealFlags, now: Date): AppealInput {
@@ -40,11 +57,26 @@ export function phoneAppealInput(flags: PhoneAppealFlags, now: Date): AppealInpu
       'missing-content',
       '--content is required: the brief content of the appeal (rules 4.14 d)',
     );
+  if (content.length > MAX_CONTENT_CHARS) {
+    throw new InputError(
+      'content-too-long',
+      `--content: the brief content is at most ${MAX_CONTENT_CHARS} characters (got ${content.length}); the full text belongs in the case file`,
+    );
+  }
   if (flags.language !== undefined && !(LANGUAGES as readonly string[]).includes(flags.language)) {
     throw new InputError(
       'bad-language',
       `--language: expected kk, ru or en, got "${flags.language.slice(0, 10)}"`,
     );
+  }
+  if (flags.anonymous === true) {
+    const given = PERSONAL_FLAGS.filter(([key]) => clean(flags[key]) !== null).map(([, f]) => f);
+    if (given.length > 0) {
+      throw new InputError(
+        'anonymous-with-personal-data',
+        `--anonymous stores no personal data: drop ${given.join(', ')} (only --reply-address is kept, apart, to answer)`,
+      );
+    }
   }
   const receivedAt = flags.receivedAt ?? now;
   if (receivedAt.getTime() > now.getTime() + 60_000) {
