@@ -44,6 +44,7 @@ describe('a newcomer on embedded defaults (rules 4.14, 4.17)', () => {
       ['phone', '--content', 'x', '--bogus'],
       ['journal', 'export', '--format', 'pdf'],
       ['journal', 'export', '--format', 'csv', '--from', '2026-13-01'],
+      ['journal', 'export', '--format', 'json', '--from', '2026-12-01', '--to', '2026-11-01'],
     ];
     // All refused before the database is opened, so they can run at once.
     const results = await Promise.all(cases.map((args) => runCli(args, env)));

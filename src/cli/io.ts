@@ -30,8 +30,15 @@ export function parseInstantFlag(
   value: string,
   zoneOffset: (localIso: string) => Date,
 ): Date {
-  const v = value.trim();
-  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+  // ISO-8601 as people type it too: a space for the T, an offset of hours only (+05) or +0500
+  const v = value
+    .trim()
+    .replace(/^(\d{4}-\d{2}-\d{2}) (?=\d{2}:)/, '$1T')
+    .replace(
+      /(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)([+-]\d{2}):?(\d{2})?$/,
+      (_m, time: string, h: string, mm?: string) => `${time}${h}:${mm ?? '00'}`,
+    );
+  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:\d{2})?$/;
   if (!iso.test(v)) {
     throw new InputError(
       'bad-date',
@@ -42,7 +49,7 @@ export function parseInstantFlag(
   if (!isIsoDate(v.slice(0, 10)) || Number(hh) > 23 || Number(mi) > 59 || Number(ss) > 59) {
     throw new InputError('bad-date', `${flag}: not a real date-time: "${v.slice(0, 40)}"`);
   }
-  const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(v);
+  const hasOffset = /(Z|[+-]\d{2}:\d{2})$/.test(v);
   const instant = hasOffset ? new Date(v) : zoneOffset(v.length === 10 ? `${v}T00:00` : v);
   if (Number.isNaN(instant.getTime())) {
     throw new InputError('bad-date', `${flag}: not a real date-time: "${v.slice(0, 40)}"`);

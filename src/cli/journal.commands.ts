@@ -44,6 +44,9 @@ export function journalCommands(program: Command): void {
       }
       const fromDay = flags.from === undefined ? undefined : parseDateFlag('--from', flags.from);
       const toDay = flags.to === undefined ? undefined : parseDateFlag('--to', flags.to);
+      if (fromDay && toDay && fromDay > toDay) {
+        throw new InputError('bad-range', `--from ${fromDay} is after --to ${toDay}`);
+      }
       await withApp(async (app) => {
         const tz = app.config.timeZone;
         const options = {
