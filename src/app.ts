@@ -3,6 +3,7 @@
  * (migrated), the vault, the calendar, the logger. Use cases receive the parts they need.
  */
 import { mkdirSync } from 'node:fs';
+import { SenimError } from './errors.js';
 import { createCalendar, type WorkingCalendar } from './cases/calendar.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -19,6 +20,20 @@ export interface App {
   close(): Promise<void>;
 }
 
+function createDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new SenimError(
+      'data-dir',
+      `SENIM_DATA_DIR cannot be used as the data directory (${code}): it must be a directory Senim may create and write`,
+      'operational',
+      { cause: error },
+    );
+  }
+}
+
 export async function openApp(
   config: Config,
   /**
@@ -29,8 +44,7 @@ export async function openApp(
   options: { log?: Logger; now?: () => Date; owner?: boolean; requireKey?: boolean } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
-  if (config.database.kind === 'pglite')
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  if (config.database.kind === 'pglite') createDataDir(config.dataDir);
   const database = await openDatabase(config, { owner: options.owner });
   try {
     await database.migrate();

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isIsoDate } from './cases/calendar.js';
 import { InputError } from './errors.js';
 
 const bool = z
@@ -30,7 +31,14 @@ const isoDateList = z
   .string()
   .trim()
   .transform((v) => (v === '' ? [] : v.split(/[\s,]+/)))
-  .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'ISO dates YYYY-MM-DD, comma-separated')));
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'ISO dates YYYY-MM-DD, comma-separated')
+        .refine(isIsoDate, 'real calendar dates YYYY-MM-DD, comma-separated'),
+    ),
+  );
 
 const hostPort = z
   .string()
@@ -241,6 +249,9 @@ export function parseConfig(env: Env): Config {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return `a value (${issue.message})`;
+  if (issue.code === 'too_big') return `at most ${String(issue.maximum)}`;
+  if (issue.code === 'too_small') return `at least ${String(issue.minimum)}`;
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
   return issue.message;
 }
 

@@ -51,6 +51,19 @@ describe('configuration', () => {
     expect(error.message).toMatch(/IANA time zone/);
   });
 
+  it('says what is expected in plain words: ranges, choices, real dates', () => {
+    const error = failure({
+      IMAP_PORT: '99999',
+      IMAP_TLS: 'maybe',
+      SENIM_EXTRA_WORKING_DAYS: '2026-02-30',
+    });
+    expect(error.message).toContain('IMAP_PORT: expected at most 65535');
+    expect(error.message).toMatch(/IMAP_TLS: expected one of .*true, false/);
+    expect(error.message).toContain(
+      'SENIM_EXTRA_WORKING_DAYS.0: expected real calendar dates YYYY-MM-DD',
+    );
+  });
+
   it('requires an encryption key with a PostgreSQL database, and never echoes secrets', () => {
     const error = failure({ DATABASE_URL: 'postgres://senim:s3cretpw@db.example/senim' });
     expect(error.message).toContain('SENIM_ENCRYPTION_KEY');

@@ -59,6 +59,14 @@ describe('a newcomer on embedded defaults (rules 4.14, 4.17)', () => {
     expect(next).toMatchObject({ code: 0, stdout: '2\n' });
   });
 
+  it('names SENIM_DATA_DIR when it is a file, not a directory, and exits 1', async () => {
+    const file = path.join(dataDir, 'not-a-directory');
+    writeFileSync(file, '');
+    const result = await runCli(['journal', 'verify'], { ...env, SENIM_DATA_DIR: file });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SENIM_DATA_DIR cannot be used as the data directory');
+  });
+
   it('will not send the Chairman’s report of a month that is not over: it would take the month’s one slot', async () => {
     const now = new Intl.DateTimeFormat('en-CA', {
       timeZone: 'Asia/Almaty',
