@@ -5,6 +5,8 @@
  *
  * Reasons are short codes naming a header or a rule, never content: they go to logs.
  */
+import { QUOTED_LINE, SUBJECT_PREFIX } from './extract.rules.js';
+import { findHistoryStart } from './letter-history.js';
 import type { MailAddress, ParsedMail } from './mail.models.js';
 
 export type MailKind = 'appeal' | 'auto-reply' | 'bounce' | 'list' | 'spam' | 'own';
@@ -97,9 +99,6 @@ const AUTO_REPLY_SUBJECT = new RegExp(
   'iu',
 );
 
-/** Reply and forward prefixes an auto-reply may carry before its phrase: «RE: Автоматический ответ:». */
-const REPLY_PREFIXES = /^(?:\s*(?:re|fw|fwd|aw|ответ|отв|жауап)\s*(?:\[\d+\])?\s*:\s*)+/iu;
-
 /**
  * What auto-responders write of themselves at the top of their text. Read only in a reply, and
  * only above any quoted history: our own answers say «Это письмо отправлено автоматически» too,
@@ -134,9 +133,6 @@ const OUR_AUTOMATIC_LINE = new RegExp(
 );
 /** How far into a reply's text its own words are read for AUTO_REPLY_BODY. */
 const AUTO_REPLY_BODY_CHARS = 400;
-/** Where quoted history starts: «> …», «-----Original Message-----», «От:», «… пишет:». */
-const HISTORY_LINE =
-  /^(?:>|-{2,}|_{5,}|(?:from|sent|от|отправлено|кімнен|жіберілді)\s*:|.*(?:wrote|пишет|написал\p{L}*|жазды)\s*:\s*$)/iu;
 
 // Phrases a person might also use as a subject («Отпуск» is an HR topic): counted only when the
 // whole subject is the phrase (optionally with ':' and dates) and the mail answers an earlier one.
@@ -247,8 +243,10 @@ function autoReplyVerdict(mail: ParsedMail): Verdict | null {
     return { kind: 'auto-reply', reason: REASON.autoResponseSuppress };
   }
   if (isAutoReplySubject(mail)) return { kind: 'auto-reply', reason: REASON.autoReplySubject };
-  const top = ownTopOfText(mail.text).replace(OUR_AUTOMATIC_LINE, '');
-  if (answersEarlierMail(mail) && AUTO_REPLY_BODY.test(top)) {
+  if (
+    answersEarlierMail(mail) &&
+    AUTO_REPLY_BODY.test(ownTopOfText(mail.text).replace(OUR_AUTOMATIC_LINE, ''))
+  ) {
     return { kind: 'auto-reply', reason: REASON.autoReplyBody };
   }
   return null;
@@ -260,20 +258,18 @@ function answersEarlierMail(mail: ParsedMail): boolean {
 
 function isAutoReplySubject(mail: ParsedMail): boolean {
   const subject = mail.subject.trim();
-  if (AUTO_REPLY_SUBJECT.test(subject.replace(REPLY_PREFIXES, ''))) return true;
+  if (AUTO_REPLY_SUBJECT.test(subject.replace(SUBJECT_PREFIX, ''))) return true;
   return answersEarlierMail(mail) && WEAK_AUTO_REPLY_SUBJECT.test(subject);
 }
 
-/** The first characters of the text, above the first line of quoted history. */
+/** The first characters of the text, above its quoted history and without quoted lines. */
 function ownTopOfText(text: string): string {
-  const top: string[] = [];
-  let length = 0;
-  for (const line of text.split('\n')) {
-    if (HISTORY_LINE.test(line.trim()) || length > AUTO_REPLY_BODY_CHARS) break;
-    top.push(line);
-    length += line.length + 1;
-  }
-  return top.join('\n').slice(0, AUTO_REPLY_BODY_CHARS);
+  const lines = text.split('\n');
+  return lines
+    .slice(0, findHistoryStart(lines))
+    .filter((line) => !QUOTED_LINE.test(line))
+    .join('\n')
+    .slice(0, AUTO_REPLY_BODY_CHARS);
 }
 
 /** RFC 3834 asks auto-responders to send from the null path too; checked after them. */

@@ -28,8 +28,6 @@ import {
   FORWARD_START,
   HEADER_FROM,
   HEADER_NEXT,
-  HISTORY_START,
-  HISTORY_START_COLON,
   HOME_ADDRESS_CUE,
   HOME_ADDRESS_LABEL,
   LEGAL_FORMS_AFTER_NAME,
@@ -57,9 +55,8 @@ import {
   SOMEBODY_ELSE,
   SUBJECT_PREFIX,
   THANKS_ONLY,
-  WROTE_CONTINUATION,
-  WROTE_OPENING,
 } from './extract.rules.js';
+import { findHistoryStart } from './letter-history.js';
 
 export interface MailAddress {
   address: string;
@@ -274,21 +271,6 @@ function isForwardStart(lines: string[], at: number, own: string[]): boolean {
   if (FORWARD_START.test(line)) return true;
   if (!own.every((l) => l.trim() === '')) return false;
   return /^_{10,}$/u.test(line) || HEADER_FROM.test(line);
-}
-
-function findHistoryStart(lines: string[]): number {
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
-    const next = (lines[i + 1] ?? '').trim();
-    if (HISTORY_START.some((re) => re.test(line))) return i;
-    if (line.endsWith(':') && HISTORY_START_COLON.some((re) => re.test(line))) return i;
-    if (WROTE_OPENING.test(line) && WROTE_CONTINUATION.test(next)) return i;
-    if (HEADER_FROM.test(line)) {
-      const following = lines.slice(i + 1, i + 5).map((l) => l.trim());
-      if (following.some((l) => HEADER_NEXT.test(l))) return i;
-    }
-  }
-  return lines.length;
 }
 
 /** Where the signature starts: "-- ", a sign-off near the end, or trailing contact lines. */
