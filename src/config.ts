@@ -43,7 +43,17 @@ const isoDateList = z
 const hostPort = z
   .string()
   .trim()
-  .regex(/^(off|[^\s:]+:\d{1,5})$/, 'host:port (e.g. 127.0.0.1:2525) or off');
+  .regex(/^(off|[^\s:]+:\d{1,5})$/, 'host:port (e.g. 127.0.0.1:2525) or off')
+  // port 0 asks for any free port (tests, a listener beside another)
+  .refine(
+    (v) => v === 'off' || validPort(v.slice(v.lastIndexOf(':') + 1), 0),
+    'a port from 0 to 65535',
+  );
+
+function validPort(port: string, lowest = 1): boolean {
+  const n = Number(port);
+  return Number.isInteger(n) && n >= lowest && n <= 65535;
+}
 
 const timeZone = z
   .string()
@@ -73,7 +83,18 @@ const databaseUrl = z
 const smtpUrl = z
   .string()
   .trim()
-  .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL (smtp://user:pass@host:port)');
+  .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL (smtp://user:pass@host:port)')
+  .refine(parsesAsSmtpUrl, 'an smtp:// URL with a host and, if any, a port from 1 to 65535');
+
+/** The URL parses, names a host, and its port (when given) is one; never echoed (a password). */
+function parsesAsSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.hostname !== '' && (url.port === '' || validPort(url.port));
+  } catch {
+    return false;
+  }
+}
 
 /** Every setting: name → schema, documented in README.md (Configuration). */
 const settings = z.object({

@@ -64,6 +64,21 @@ describe('configuration', () => {
     );
   });
 
+  it('checks the ports of SMTP_URL and SMTP_LISTEN, never echoing the password', () => {
+    const error = failure({
+      SMTP_URL: 'smtp://user:s3cretpw@mail.example.kz:99999',
+      SMTP_LISTEN: '127.0.0.1:70000',
+    });
+    expect(error.message).toContain('SMTP_URL: expected an smtp:// URL with a host');
+    expect(error.message).toContain('SMTP_LISTEN: expected a port from 0 to 65535');
+    expect(error.message).not.toContain('s3cretpw');
+    expect(failure({ SMTP_URL: 'smtp://u:p@host:notaport' }).message).toContain('SMTP_URL');
+    expect(parseConfig({ SMTP_LISTEN: '127.0.0.1:0' }).smtpListen).toMatchObject({ port: 0 });
+    expect(parseConfig({ SMTP_URL: 'smtp://u:p@mail.example.kz:587' }).smtpUrl).toBe(
+      'smtp://u:p@mail.example.kz:587',
+    );
+  });
+
   it('requires an encryption key with a PostgreSQL database, and never echoes secrets', () => {
     const error = failure({ DATABASE_URL: 'postgres://senim:s3cretpw@db.example/senim' });
     expect(error.message).toContain('SENIM_ENCRYPTION_KEY');
