@@ -114,6 +114,31 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       .returning({ id: messages.id });
     heldId = held!.id;
 
+    // a reply on the closed case, from another address
+    const [reply] = await t.database.db
+      .insert(messages)
+      .values({
+        source: 'imap',
+        rawSha256: 'e'.repeat(64),
+        rawSize: 321,
+        receivedAt: at('2026-10-21T21:00'),
+        kind: 'follow-up',
+        reason: 'follow-up:reply',
+        status: 'attached',
+        entryNumber: n.closed,
+        notes: ['follow-up:sender-differs'],
+      })
+      .returning({ id: messages.id });
+    await t.database.db.transaction((tx) =>
+      insertEvent(
+        tx,
+        n.closed!,
+        'follow-up',
+        { messageId: reply!.id, reason: 'follow-up:reply' },
+        at('2026-10-21T21:00'),
+      ),
+    );
+
     const mail = await t.database.db.transaction((tx) =>
       queueMail(
         tx,
@@ -176,6 +201,10 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       failed: ['Исходящие письма, которые не удалось отправить', 'Жіберілмей қалған шығыс хаттар'],
       backlog: ['Зарегистрированы из накопившейся почты', 'Жинақталған поштадан тіркелген'],
       intake: ['Приём почты', 'Пошта қабылдау'],
+      followUps: [
+        'Новые письма по уже зарегистрированным обращениям',
+        'Тіркелген өтініштер бойынша жаңа хаттар',
+      ],
     } as const;
     for (const [i, text] of [ru, kk].entries()) {
       const at = (key: keyof typeof titles) => section(text, titles[key][i]!);
@@ -191,7 +220,15 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       expect(at('failed')).toContain(`$ senim case show ${n.dueFar}`);
       expect(at('failed')).toContain('550 5.1.1 mailbox unavailable');
       expect(numbersIn(at('backlog'))).toEqual([n.backlog]);
+      expect(numbersIn(at('followUps'))).toEqual([n.closed]);
+      expect(at('followUps')).toContain(`$ senim case show ${n.closed}`);
     }
+    expect(section(ru, 'Новые письма по')).toContain(
+      'новых писем: 1, дело закрыто, есть письмо с другого адреса',
+    );
+    expect(section(kk, 'Тіркелген өтініштер бойынша')).toContain(
+      'жаңа хаттар: 1, іс жабылған, басқа мекенжайдан келген хат бар',
+    );
     expect(section(ru, 'Ждут вашего решения')).toContain(
       'основания сортировки: no keyword matched',
     );
@@ -250,5 +287,7 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
     expect(numbersIn(section(kk, 'Жаңа өтініштер (алдыңғы жиынтықтағы соңғы нөмір: № 7)'))).toEqual(
       [eighth],
     );
+    // the follow-up came before the first digest: it is not news any more
+    expect(numbersIn(section(ru, 'Новые письма по'))).toEqual([]);
   });
 });

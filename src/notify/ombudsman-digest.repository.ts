@@ -10,6 +10,7 @@ import { stateOf } from './chairman-report.repository.js';
 import {
   SECTION_CAP,
   type DigestEntry,
+  type DigestFollowUp,
   type DigestHeld,
   type Section,
 } from './ombudsman-digest.js';
@@ -126,6 +127,46 @@ export async function digestLists(q: Queryable, d: DigestQuery): Promise<DigestL
     dueSoon: pick('dueSoon'),
     overdue: pick('overdue'),
     backlogUnanswered,
+  };
+}
+
+/**
+ * Appeals that received follow-up mail after `since` (the previous digest; null: ever), with
+ * whether some came from another address and whether the case is closed.
+ */
+export async function followUpList(
+  q: Queryable,
+  since: Date | null,
+): Promise<Section<DigestFollowUp>> {
+  const after = since ?? new Date(0);
+  const found = await rows<{
+    number: number;
+    count: number;
+    other_sender: boolean;
+    closed: boolean;
+    total: number;
+  }>(
+    q,
+    sql`select f.entry_number as number, count(*)::int as count,
+        bool_or(coalesce(m.notes @> '["follow-up:sender-differs"]'::jsonb, false)) as other_sender,
+        exists (select 1 from entry_events c
+          where c.entry_number = f.entry_number and c.kind = 'closure') as closed,
+        count(*) over ()::int as total
+      from entry_events f
+      left join messages m on m.id = (f.payload->>'messageId')::bigint
+      where f.kind = 'follow-up' and f.created_at > ${after.toISOString()}::timestamptz
+      group by f.entry_number
+      order by f.entry_number
+      limit ${SECTION_CAP}`,
+  );
+  return {
+    items: found.map((r) => ({
+      number: Number(r.number),
+      count: Number(r.count),
+      otherSender: Boolean(r.other_sender),
+      closed: Boolean(r.closed),
+    })),
+    total: Number(found[0]?.total ?? 0),
   };
 }
 

@@ -43,6 +43,17 @@ export interface DigestHeld<When = string> {
   reason: string;
 }
 
+/** New mail on an appeal already registered (follow-ups) since the last digest. */
+export interface DigestFollowUp {
+  number: number;
+  /** how many messages arrived */
+  count: number;
+  /** some came from an address other than the appeal's */
+  otherSender: boolean;
+  /** the case is closed: the writer may need a new look */
+  closed: boolean;
+}
+
 export interface DigestFailedMail {
   id: number;
   kind: string;
@@ -69,6 +80,8 @@ export interface OmbudsmanDigestData {
   dueSoon: Section<DigestEntry>;
   dueSoonUntil: string;
   overdue: Section<DigestEntry>;
+  /** follow-up mail attached to appeals since the previous digest */
+  followUps: Section<DigestFollowUp>;
   held: Section<DigestHeld>;
   failedMail: Section<DigestFailedMail>;
   /** problems to act on (ingest health, credentials, recipients), without personal data */
@@ -178,6 +191,20 @@ function entryItem(e: DigestEntry, lang: ReportLanguage): Item {
   return { title: `№ ${e.number}`, lines, commands };
 }
 
+function followUpItem(f: DigestFollowUp, lang: ReportLanguage): Item {
+  const ru = lang === 'ru';
+  const facts = [ru ? `новых писем: ${f.count}` : `жаңа хаттар: ${f.count}`];
+  if (f.closed) facts.push(ru ? 'дело закрыто' : 'іс жабылған');
+  if (f.otherSender) {
+    facts.push(ru ? 'есть письмо с другого адреса' : 'басқа мекенжайдан келген хат бар');
+  }
+  return {
+    title: `№ ${f.number}`,
+    lines: [facts.join(', ')],
+    commands: [`senim case show ${f.number}`],
+  };
+}
+
 function heldItem(h: DigestHeld, lang: ReportLanguage): Item {
   const ru = lang === 'ru';
   return {
@@ -245,6 +272,13 @@ function blocks(d: OmbudsmanDigestData, lang: ReportLanguage): Block[] {
       ru ? 'Просрочено (п. 4.11 Правил)' : 'Мерзімі өткен (Қағидалардың 4.11-тармағы)',
       d.overdue,
       entryItem,
+    ),
+    of(
+      ru
+        ? 'Новые письма по уже зарегистрированным обращениям'
+        : 'Тіркелген өтініштер бойынша жаңа хаттар',
+      d.followUps,
+      followUpItem,
     ),
     of(ru ? 'Задержано как спам' : 'Спам ретінде ұсталған', d.held, heldItem),
     of(

@@ -29,7 +29,7 @@ import {
   type HealthNote,
   type OmbudsmanDigestData,
 } from './ombudsman-digest.js';
-import { digestLists, heldMessages } from './ombudsman-digest.repository.js';
+import { digestLists, followUpList, heldMessages } from './ombudsman-digest.repository.js';
 import { listFailed, queueMail } from './outbox.repository.js';
 
 export type ReportKind = 'chairman' | 'chairman-interim' | 'ombudsman';
@@ -69,6 +69,15 @@ export async function lastReportedHead(q: Queryable, kinds: ReportKind[]): Promi
     .from(reports)
     .where(inArray(reports.kind, kinds));
   return Number(row?.head ?? 0);
+}
+
+/** When the latest report of a kind was made, or null when none was. */
+async function lastReportAt(q: Queryable, kind: ReportKind): Promise<Date | null> {
+  const [row] = await q
+    .select({ at: max(reports.createdAt) })
+    .from(reports)
+    .where(eq(reports.kind, kind));
+  return row?.at ? new Date(row.at) : null;
 }
 
 /** The latest period sent of a kind, in period order ('2026-10', '2026-11-25'). */
@@ -175,6 +184,7 @@ export async function buildOmbudsmanDigest(
   const today = deps.calendar.localDate(now);
   const dueSoonUntil = deps.calendar.addWorkingDays(today, 3);
   const lists = await digestLists(q, { since, upTo: head.number, today, dueSoonUntil });
+  const followUps = await followUpList(q, await lastReportAt(q, 'ombudsman'));
   const held = await heldMessages(q);
   const failed = (await listFailed(q)).filter((m) => m.status === 'failed');
   const sources = await readHealth(q);
@@ -199,6 +209,7 @@ export async function buildOmbudsmanDigest(
     dueSoon: section(lists.dueSoon, local),
     dueSoonUntil,
     overdue: section(lists.overdue, local),
+    followUps,
     held: section(held, local),
     failedMail: {
       items: failed.slice(0, SECTION_CAP).map((f) => ({
