@@ -114,6 +114,19 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       .returning({ id: messages.id });
     heldId = held!.id;
 
+    // the pending appeal came from another address naming the overdue one in its subject
+    await t.database.db.insert(messages).values({
+      source: 'imap',
+      rawSha256: 'd'.repeat(64),
+      rawSize: 222,
+      receivedAt: at('2026-10-21T18:00'),
+      kind: 'appeal',
+      reason: 'person',
+      status: 'registered',
+      entryNumber: n.pending,
+      notes: [`names-appeal:${n.overdue}`],
+    });
+
     // a reply on the closed case, from another address
     const [reply] = await t.database.db
       .insert(messages)
@@ -223,6 +236,12 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       expect(numbersIn(at('followUps'))).toEqual([n.closed]);
       expect(at('followUps')).toContain(`$ senim case show ${n.closed}`);
     }
+    expect(section(ru, 'Ждут вашего решения')).toContain(
+      `письмо с другого адреса называет обращение № ${n.overdue}`,
+    );
+    expect(section(kk, 'Құзыреті туралы')).toContain(
+      `басқа мекенжайдан келген хат № ${n.overdue} өтінішті атайды`,
+    );
     expect(section(ru, 'Новые письма по')).toContain(
       'новых писем: 1, дело закрыто, есть письмо с другого адреса',
     );

@@ -37,7 +37,7 @@ import {
   type IntakeOutcome,
   type RawMessage,
 } from './intake.port.js';
-import type { ParsedMail } from './mail.models.js';
+import { NAMES_APPEAL_NOTE, type ParsedMail } from './mail.models.js';
 import {
   entryOfOutgoing,
   findKnown,
@@ -95,7 +95,6 @@ export const INTAKE_REASON = {
   followUpReply: 'follow-up:in-reply-to',
   followUpSubject: 'follow-up:subject-number',
   senderDiffers: 'follow-up:sender-differs',
-  namesAppeal: 'names-appeal',
   messageIdReused: 'message-id-reused',
   fallback: 'intake-fallback',
   ownAnswerAddress: 'answer-address:own',
@@ -613,7 +612,7 @@ async function findFollowUp(
     if (entry && (await sameSender(tx, deps, item, entry))) {
       return { entry, reason: INTAKE_REASON.followUpSubject };
     }
-    if (entry) item.notes.push(`${INTAKE_REASON.namesAppeal}:${entry.number}`);
+    if (entry) item.notes.push(`${NAMES_APPEAL_NOTE}${entry.number}`);
   }
   return null;
 }

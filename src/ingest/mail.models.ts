@@ -72,6 +72,12 @@ export interface ParsedMail {
   problems: string[];
 }
 
+/**
+ * The note on mail that names an appeal's number in its subject but comes from another address:
+ * registered as an appeal of its own, the number follows (names-appeal:12).
+ */
+export const NAMES_APPEAL_NOTE = 'names-appeal:';
+
 /** Problem codes. Some carry a suffix after ':' (a charset name, a header name). */
 export const PROBLEM = {
   unparseable: 'unparseable',

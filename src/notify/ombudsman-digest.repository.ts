@@ -7,6 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Queryable } from '../db/database.js';
 import { NONE } from './chairman-report.js';
 import { stateOf } from './chairman-report.repository.js';
+import { NAMES_APPEAL_NOTE } from '../ingest/mail.models.js';
 import {
   SECTION_CAP,
   type DigestEntry,
@@ -26,6 +27,7 @@ interface RawEntryRow {
   content: string;
   due: string;
   backlog: boolean;
+  names_appeal: number | null;
   total: number;
 }
 
@@ -42,8 +44,20 @@ function toEntry(r: RawEntryRow): DigestEntry<Date> {
     content: r.content,
     dueDate: r.due,
     backlog: r.backlog,
+    namesAppeal: r.names_appeal === null ? null : Number(r.names_appeal),
   };
 }
+
+/**
+ * The appeal a message of the entry named in its subject from another address (intake's note
+ * names-appeal:N): the Ombudsman may want to read the two together.
+ */
+const NAMES_APPEAL = sql`(select min(substr(x, ${NAMES_APPEAL_NOTE.length + 1})::int)
+  from messages m, jsonb_array_elements_text(m.notes) x
+  where m.entry_number = e.number and x like ${NAMES_APPEAL_NOTE + '%'}) as names_appeal,`;
+
+/** What a digest entry shows beside its present state. */
+const ENTRY_COLUMNS = sql`e.content, e.evidence, ${NAMES_APPEAL}`;
 
 /** Entries chosen by `where` (over the entry) and `having` (over its present state `s`), capped. */
 async function entryList(
@@ -55,7 +69,7 @@ async function entryList(
   const found = await rows<RawEntryRow>(
     q,
     sql`select s.*, count(*) over ()::int as total
-      from (${stateOf(where, sql`e.content, e.evidence,`)}) s
+      from (${stateOf(where, ENTRY_COLUMNS)}) s
       where ${state}
       order by ${order}
       limit ${SECTION_CAP}`,
@@ -99,7 +113,7 @@ export async function digestLists(q: Queryable, d: DigestQuery): Promise<DigestL
   // One pass over the open cases for the three lists that need the present state of all of them.
   const found = await rows<RawEntryRow & { section: keyof DigestLists }>(
     q,
-    sql`with s as (${stateOf(sql`e.number <= ${d.upTo} and not e.backlog`, sql`e.content, e.evidence,`, true)}),
+    sql`with s as (${stateOf(sql`e.number <= ${d.upTo} and not e.backlog`, ENTRY_COLUMNS, true)}),
     l as (
       select 'pending' as section, s.* from s where s.status = 'open' and s.scope = 'pending'
       union all

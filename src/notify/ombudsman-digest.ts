@@ -34,6 +34,8 @@ export interface DigestEntry<When = string> {
   content: string;
   dueDate: string;
   backlog: boolean;
+  /** the appeal its mail named from another address (names-appeal), or null */
+  namesAppeal: number | null;
 }
 
 export interface DigestHeld<When = string> {
@@ -177,6 +179,13 @@ function entryItem(e: DigestEntry, lang: ReportLanguage): Item {
       ru
         ? 'из накопившейся почты, автоматически не отвечено'
         : 'жинақталған поштадан, автоматты түрде жауап берілмеген',
+    );
+  }
+  if (e.namesAppeal !== null) {
+    facts.push(
+      ru
+        ? `письмо с другого адреса называет обращение № ${e.namesAppeal}`
+        : `басқа мекенжайдан келген хат № ${e.namesAppeal} өтінішті атайды`,
     );
   }
   const lines = [facts.join(', ')];
