@@ -20,6 +20,10 @@ import { InputError } from '../src/errors.js';
 import { createAnswers } from '../src/notify/answers.js';
 import { openMail } from '../src/notify/outbox.repository.js';
 import { createIntake } from '../src/ingest/intake.usecases.js';
+import type { IntakeOutcome } from '../src/ingest/intake.port.js';
+import { openApp } from '../src/app.js';
+import { parseConfig } from '../src/config.js';
+import { intakeFor } from '../src/wiring.js';
 import { answersConfig } from './helpers/answers.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import { newEntry } from './helpers/entries.js';
@@ -310,6 +314,11 @@ describe('the senim triage and case commands', () => {
     );
     expect(phone.code, phone.stderr).toBe(0);
     const n = phone.stdout.trim();
+    // the acknowledgement to the reply e-mail is tried at once, as a decision's mail is
+    expect(phone.stderr).toContain('Delivery: 1 sent, 0 to be retried, 0 failed.');
+    expect(readdirSync(path.join(dataDir, 'outbox'))).toEqual([
+      expect.stringMatching(new RegExp(`^senim\\.ack\\.${n}\\.[\\w-]+@ales\\.kz\\.eml$`)),
+    ]);
 
     const unknown = await senim('triage', '999', '--in', 'fraud');
     expect(unknown.code).toBe(2);
@@ -318,8 +327,8 @@ describe('the senim triage and case commands', () => {
     const out = await senim('triage', n, '--out', 'tariffs');
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toMatch(/redirect advice queued \(outbox \d+\)/);
-    // the phone appeal's acknowledgement and the redirect advice, into the file outbox (no SMTP_URL)
-    expect(out.stderr).toContain('Delivery: 2 sent, 0 to be retried, 0 failed.');
+    // the redirect advice, beside the acknowledgement in the file outbox (no SMTP_URL)
+    expect(out.stderr).toContain('Delivery: 1 sent, 0 to be retried, 0 failed.');
     expect(out.stderr).not.toContain('ivanov');
     const files = readdirSync(path.join(dataDir, 'outbox')).sort();
     expect(files).toEqual([
@@ -339,5 +348,27 @@ describe('the senim triage and case commands', () => {
     const twice = await senim('case', 'close', n, '--outcome', 'Разъяснено');
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('already closed');
+  }, 120_000);
+
+  it('releases held mail from the command line and tries its acknowledgement at once', async () => {
+    const app = await openApp(parseConfig({ SENIM_DATA_DIR: dataDir, SENIM_LOG_LEVEL: 'silent' }));
+    let held: IntakeOutcome;
+    try {
+      const raw = eml({ headers: ['X-Spam-Flag: YES'], date: new Date().toUTCString() });
+      held = await intakeFor(app).accept(smtp(raw, new Date()));
+    } finally {
+      await app.close();
+    }
+    expect(held.kind).toBe('held');
+    const before = readdirSync(path.join(dataDir, 'outbox'));
+
+    const release = await senim('held', 'release', String(held.messageId));
+    expect(release.code, release.stderr).toBe(0);
+    expect(release.stderr).toContain('Delivery: 1 sent, 0 to be retried, 0 failed.');
+    const n = release.stdout.trim();
+    const added = readdirSync(path.join(dataDir, 'outbox')).filter((f) => !before.includes(f));
+    expect(added).toEqual([
+      expect.stringMatching(new RegExp(`^senim\\.ack\\.${n}\\.[\\w-]+@ales\\.kz\\.eml$`)),
+    ]);
   }, 120_000);
 });

@@ -14,6 +14,10 @@ describe('findFollowUpNumber', () => {
     ['Re: [Senim #305] вопрос', 305],
     ['Re: Өтініш № 7 тіркелді', 7],
     ['RE: Appeal no 9', 9],
+    ['Дополнение к обращению 5', 5],
+    ['Re: appeal 14.', 14],
+    ['Жалоба 8, повторно', 8],
+    ['Өтінішке 3', 3],
   ])('reads the number in %j', (subject, expected) => {
     expect(findFollowUpNumber(subject)).toBe(expected);
   });
@@ -27,6 +31,9 @@ describe('findFollowUpNumber', () => {
     'Re: счёт № 12',
     'Обращение 12 марта',
     'Re: заявка 12',
+    'Обращение 2 раза',
+    'appeal 2 weeks ago',
+    'Жалоба 5 000 тенге',
     'Обращение № 1 500 тенге',
     'Re: вопрос',
     '',

@@ -14,10 +14,10 @@ import { IN_CATEGORIES, OUT_CATEGORIES, isInCategory, isOutCategory } from '../c
 import type { Database, Tx } from '../db/database.js';
 import { InputError } from '../errors.js';
 import type { AnswerOutcome, Answers } from '../notify/answers.js';
-import { answersFor, deliverOnce } from '../wiring.js';
+import { answersFor } from '../wiring.js';
 import type { App } from '../app.js';
 import { caseCommand } from './case-view.commands.js';
-import { withApp } from './context.js';
+import { deliverNow, withApp } from './context.js';
 import { info, out, parseNumber } from './io.js';
 
 export interface CaseDeps {
@@ -188,24 +188,10 @@ export function describeAnswer(answer: AnswerOutcome | null): string {
   return `not sent (${answer.reason})`;
 }
 
-/**
- * The decision has committed; try its mail once now, as `digest --send` does, so that with the file
- * outbox it is on disk at once. A failure leaves it queued for the daemon's next retry.
- */
+/** The decision has committed; its mail, if one was queued, is tried once now. */
 async function tryDelivery(app: App, answer: AnswerOutcome | null): Promise<void> {
   if (!answer?.queued || answer.duplicate) return;
-  try {
-    const r = await deliverOnce(app);
-    info(`Delivery: ${r.sent} sent, ${r.retried} to be retried, ${r.failed} failed.`);
-  } catch (error) {
-    app.log.warn({ outboxId: answer.outboxId, reason: codeOf(error) }, 'delivery attempt failed');
-    info('Delivery not attempted now: the mail stays queued for the daemon.');
-  }
-}
-
-function codeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown';
+  await deliverNow(app);
 }
 
 /** `senim triage` on the program; `extend` and `close` on the shared `case` command. */

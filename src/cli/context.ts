@@ -2,6 +2,7 @@
 import { openApp, type App } from '../app.js';
 import { parseConfig, type Config } from '../config.js';
 import { zonedDateTime } from '../cases/calendar.js';
+import { deliverOnce } from '../wiring.js';
 import { info } from './io.js';
 
 export function loadConfig(): Config {
@@ -20,6 +21,26 @@ export async function withApp<T>(
   } finally {
     await app.close();
   }
+}
+
+/**
+ * A command's mail has committed to the outbox: try due mail once now, as `digest --send` does, so
+ * that with the file outbox it is on disk at once. A failure leaves it queued for the daemon's
+ * next retry, and the command still succeeds: what it recorded stands.
+ */
+export async function deliverNow(app: App): Promise<void> {
+  try {
+    const r = await deliverOnce(app);
+    info(`Delivery: ${r.sent} sent, ${r.retried} to be retried, ${r.failed} failed.`);
+  } catch (error) {
+    app.log.warn({ reason: codeOf(error) }, 'delivery attempt failed');
+    info('Delivery not attempted now: the mail stays queued for the daemon.');
+  }
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown';
 }
 
 /** The instant of a local wall-clock time ('YYYY-MM-DDTHH:mm[:ss]') in an IANA zone. */

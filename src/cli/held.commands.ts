@@ -5,7 +5,7 @@ import { openParsed, terminalSafe } from '../cases/case-view.js';
 import { releaseHeld } from '../ingest/intake.usecases.js';
 import { answersFor } from '../wiring.js';
 import { listHeld } from '../ingest/messages.repository.js';
-import { withApp } from './context.js';
+import { deliverNow, withApp } from './context.js';
 import { info, out, parseNumber } from './io.js';
 
 export function heldCommands(program: Command): void {
@@ -52,6 +52,7 @@ export function heldCommands(program: Command): void {
       await withApp(async (app) => {
         const released = await releaseHeld({ ...app, answers: answersFor(app) }, messageId);
         info(`Released message ${messageId}: registered as appeal No. ${released.entryNumber}`);
+        await deliverNow(app);
         out(String(released.entryNumber));
       });
     });

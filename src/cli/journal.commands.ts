@@ -6,7 +6,7 @@ import { journalHead, verifyJournal } from '../cases/journal.repository.js';
 import { phoneAppealInput, registerPhoneAppeal } from '../cases/phone.usecases.js';
 import { InputError } from '../errors.js';
 import { answersFor } from '../wiring.js';
-import { loadConfig, localToInstant, withApp } from './context.js';
+import { deliverNow, loadConfig, localToInstant, withApp } from './context.js';
 import { info, out, parseDateFlag, parseInstantFlag } from './io.js';
 import { addDays } from '../cases/calendar.js';
 
@@ -121,7 +121,7 @@ export function journalCommands(program: Command): void {
         anonymous: flags.anonymous === true,
         receivedAt,
       };
-      phoneAppealInput(phoneFlags, new Date());
+      const { answerAddress } = phoneAppealInput(phoneFlags, new Date());
       await withApp(async (app) => {
         const appeal = await registerPhoneAppeal(
           app.database.db,
@@ -137,6 +137,7 @@ export function journalCommands(program: Command): void {
         info(
           `Registered phone appeal No. ${appeal.number}: scope ${appeal.scope}${appeal.category ? ` (${appeal.category})` : ''}, due ${appeal.dueDate}`,
         );
+        if (answerAddress) await deliverNow(app);
         out(String(appeal.number));
       });
     });

@@ -17,6 +17,12 @@ const SUBJECT_PATTERNS: readonly RegExp[] = [
     String.raw`(?<![\p{L}])(?:обращени[еяюй]|жалоб[аыеу]|өтініш(?:іңіз)?|отиниш|хабарлама|appeal|report|case)\s*${SIGN}\s*${NUM}`,
     'iu',
   ),
+  // «Дополнение к обращению 12», "Re: appeal 12": with no sign only where the number ends the
+  // subject or a clause, so that «Обращение 12 марта» or "appeal 2 weeks ago" stays a date or count
+  new RegExp(
+    String.raw`(?<![\p{L}])(?:обращени[еяюй]|жалоб[аыеу]|өтініш(?:іңіз|ке|ті)?|appeal)\s+${NUM}\s*(?:$|[,;:.!?)\]])`,
+    'iu',
+  ),
   // «№ 12 өтініш тіркелді», "No. 12 appeal"
   new RegExp(
     String.raw`${SIGN}\s*${NUM}\s+(?:өтініш|отиниш|обращени[еяю]|appeal)(?![\p{L}])`,
