@@ -409,6 +409,31 @@ describe('extractAppeal: anonymity (rules 4.14: column c stays empty)', () => {
 });
 
 describe('extractAppeal: the brief content (column 5)', () => {
+  // A short letter's sentence is no signature line, whatever word opens it before a comma
+  it.each([
+    ['Ахметов, начальник цеха ТЭЦ-1, берет взятки.\nЖанар', 'Жанар'],
+    ['Пожалуйста, проверьте. На ТЭЦ-1 мастер берет деньги за премии.', null],
+    ['Ребята, на ТЭЦ-3 мастер избил рабочего за отказ платить.\nЖанар', 'Жанар'],
+    ['На ТЭЦ-2 (ул. Монтажная 5) начальник цеха берет взятки.\nСерик', 'Серик'],
+    ['Скажите, это нормально что мастер берет деньги за смены?', null],
+    ['Please, check CHP-1. The foreman takes money for bonuses.', null],
+  ])('keeps the sentence of %j in the content', (text, name) => {
+    const r = extractAppeal(mail(text, { subject: 'жалоба' }));
+    expect(r.content).toBe(text.split('\n')[0]);
+    expect(r.appellant.fullName).toBe(name);
+    expect(r.appellant.address).toBeNull();
+  });
+
+  it('still takes name, address and phone lines under a short letter as its signature', () => {
+    const r = extractAppeal(
+      mail(
+        'Мастер берет деньги за допуск.\nИванов И.И.\nг. Алматы, ул. Абая 10, кв. 5.\n8 701 555 44 33',
+      ),
+    );
+    expect(r.content).toBe('Мастер берет деньги за допуск.');
+    expect(r.appellant).toMatchObject({ fullName: 'Иванов И.И.', phone: '+77015554433' });
+  });
+
   it('drops bidirectional controls that would show the content reversed', () => {
     const r = extractAppeal(mail('Мастер \u202Eтрёбует\u202C деньги \u2067за\u2069 подключение.'));
     expect(r.content).toBe('Мастер трёбует деньги за подключение.');
@@ -763,5 +788,164 @@ describe('extractAppeal: more letters', () => {
       ),
     );
     expect(r.appellant.phone).toBe('+77779998877');
+  });
+});
+
+// rules 4.14 c: column c is the writer's, never the accused's or an office's
+describe('extractAppeal: whose phone (column 4)', () => {
+  it.each([
+    [
+      'Мастер берет взятки. Можете позвонить ему: 87011112233. Мой телефон 87774445566.',
+      '+77774445566',
+    ],
+    [
+      'Шебер пара алады, оның телефоны 8 701 111 22 33. Менің телефоным 8 777 444 55 66',
+      '+77774445566',
+    ],
+    [
+      'The foreman takes bribes, his number is +7 701 111 22 33. My number: +7 777 444 55 66',
+      '+77774445566',
+    ],
+    [
+      'Мастер Жаксылыков (тел. 8 701 111 22 33) берет взятки. Звоните мне: 8 777 444 55 66',
+      '+77774445566',
+    ],
+    [
+      'Мастер берет взятки, деньги переводить на Kaspi по номеру 8 707 999 88 77 (жена начальника).',
+      null,
+    ],
+    ['Мастер берет взятки. Мне звонили с номера 8 707 999 88 77 и угрожали.', null],
+    ['Начальник ТЭЦ-2 берет взятки, тел. приемной 8 727 200 00 00.', null],
+    [
+      'Мастер берет взятки. Телефон для связи со мной: +7 777 444 55 66 (WhatsApp).',
+      '+77774445566',
+    ],
+    ['Мастер берет взятки. Если что, 8 777 444 55 66.', '+77774445566'],
+  ])('reads %j', (text, phone) => {
+    expect(extractAppeal(mail(`${text}\nАбенов Тимур`)).appellant.phone).toBe(phone);
+  });
+});
+
+describe('extractAppeal: the reply e-mail the writer asks for (column 7)', () => {
+  it.each([
+    'Ответ прошу направить на мою личную почту almas.private@gmail.com',
+    'Ответ пришлите на almas.private@gmail.com',
+    'Не отвечайте на этот адрес, его читает начальник. Пишите на almas.private@gmail.com',
+    'Жауапты almas.private@gmail.com поштасына жіберіңіз.',
+    'Please reply to my private address almas.private@gmail.com, not this one.',
+  ])('answers %j there, not to the work mailbox', (text) => {
+    const r = extractAppeal(
+      mail(`Мастер берет взятки. ${text}\nАлмас`, { from: 'almas.work@ales.kz' }),
+    );
+    expect(r.answerAddress).toBe('almas.private@gmail.com');
+    expect(r.appellant.replyAddress).toBe('almas.private@gmail.com');
+  });
+
+  it.each([
+    'Его почта ivanov@ales.kz, он отвечает за закупки.',
+    'Ответ на мой прошлый запрос пришёл с адреса info@ales.kz.',
+  ])('does not take somebody else’s e-mail from %j', (text) => {
+    const r = extractAppeal(mail(`Мастер берет взятки. ${text}`, { from: 'me@mail.kz' }));
+    expect(r.answerAddress).toBe('me@mail.kz');
+  });
+
+  it('ends a postal reply address with its line, not with the name under it', () => {
+    const r = extractAppeal(
+      mail(
+        'Мастер берет взятки. Ответ прошу направить по адресу: 050000, г. Алматы, пр. Абылай хана, 79, кв. 3\nИванов Иван',
+      ),
+    );
+    expect(r.appellant.replyAddress).toBe('050000, г. Алматы, пр. Абылай хана, 79, кв. 3');
+  });
+});
+
+describe('extractAppeal: more anonymity requests (rules 4.14)', () => {
+  it.each([
+    'Имя своё указывать не буду.',
+    'Пожалуйста, не раскрывайте кто я.',
+    'Не хочу чтобы моё имя где-то фигурировало, поэтому не подписываюсь.',
+    'Не хочу раскрывать свою личность.',
+    'Данные о себе не указываю, боюсь.',
+    'Я анонимный источник.',
+    'Proshu ne ukazyvat moe imya.',
+    'Boyus mesti poetomu bez imeni.',
+    'Менин атымды корсетпениздерши отинемин.',
+    'Аноним болып қалғым келеді.',
+    "I'd rather not give my name.",
+    "I don't want to be identified.",
+    'I wish to stay nameless.',
+  ])('reads %j as a request', (request) => {
+    const r = extractAppeal(
+      mail(`${request} На ТЭЦ-1 мастер берет деньги.\nСерик`, { fromName: 'Серик Ахметов' }),
+    );
+    expect(r.anonymous).toBe(true);
+    expect(r.appellant).toEqual(EMPTY_APPELLANT);
+  });
+
+  // confidentiality is every appellant's (rules 4.9): asking for it towards somebody is no anonymity
+  it.each([
+    'Не указывайте мои данные руководству цеха.',
+    'Прошу не передавать мои данные проверяемым лицам.',
+    'Его имя не буду называть, вы его знаете.',
+  ])('keeps the writer named in %j', (text) => {
+    const r = extractAppeal(
+      mail(`${text} На ТЭЦ-1 мастер берет деньги.\nИванов Сергей\n87011112233`),
+    );
+    expect(r.anonymous).toBe(false);
+    expect(r.appellant).toMatchObject({ fullName: 'Иванов Сергей', phone: '+77011112233' });
+  });
+
+  it.each([
+    [
+      'Я слесарь ЖЭО-1, Оразбаев Бекзат Маратович. Прошу сохранить анонимность.',
+      'Бекзат Оразбаев',
+      ['Оразбаев', 'Бекзат', 'Маратович'],
+    ],
+    [
+      'Атымды жарияламауыңызды сұраймын. Мен Сәрсенова Гүлнар, ЖЭО-2 зертханасында істеймін.',
+      'Гүлнар',
+      ['Сәрсенова', 'Гүлнар'],
+    ],
+    [
+      'Прошу не раскрывать мои данные. Жаксылыкову Ерлану можно позвонить.',
+      'Ерлан Жаксылыков',
+      ['Жаксылыкову', 'Ерлану'],
+    ],
+    ['Прошу рассмотреть анонимно. Моя фамилия Ким.', null, ['Ким']],
+    ['Пишу анонимно. Если нужно, я — Серик из котельного цеха.', null, ['Серик']],
+  ])('takes the writer’s name out of anonymous content %j', (text, fromName, words) => {
+    const r = extractAppeal(mail(`${text} Начальник цеха берет деньги.`, { fromName }));
+    expect(r.anonymous).toBe(true);
+    for (const w of words) expect(r.content).not.toContain(w);
+    expect(r.content).toContain('Начальник цеха берет деньги.');
+  });
+});
+
+describe('extractAppeal: addresses (column 4)', () => {
+  it.each([
+    ['проживаю: г.Алматы, пр.Райымбека 221А, кв.4', 'г.Алматы, пр.Райымбека 221А, кв.4'],
+    ['г. Алматы, мкр. 8, д. 4а, кв. 12', 'г. Алматы, мкр. 8, д. 4а, кв. 12'],
+    [
+      'Адрес: Алматы қ., Шаңырақ-2 ш.а., Жанқожа батыр көшесі, 12-үй',
+      'Алматы қ., Шаңырақ-2 ш.а., Жанқожа батыр көшесі, 12-үй',
+    ],
+  ])('keeps a letter after a number and inner abbreviations in %j', (line, address) => {
+    expect(
+      extractAppeal(mail(`Мастер берет взятки.\nИванов Иван\n${line}`)).appellant.address,
+    ).toBe(address);
+  });
+
+  it('does not take the accused’s address from a sentence above the signature', () => {
+    const r = extractAppeal(
+      mail('Мастер берет взятки, живет по адресу ул. Рыскулова 45, кв. 2.\nИванов Иван'),
+    );
+    expect(r.appellant.address).toBeNull();
+    expect(r.content).toBe('Мастер берет взятки, живет по адресу ул. Рыскулова 45, кв. 2.');
+  });
+
+  it('reads an IIN line as part of the signature', () => {
+    const r = extractAppeal(mail('Мастер берет взятки.\nАбенов Тимур\nИИН 880512300456'));
+    expect(r.appellant.fullName).toBe('Абенов Тимур');
+    expect(r.content).toBe('Мастер берет взятки.');
   });
 });

@@ -22,6 +22,7 @@ import {
   ANONYMITY_WORD,
   ANONYMITY_WORD_ENDS,
   CONTACT_LABEL,
+  IDENTITY_NUMBER_LINE,
   DEVICE_LINE,
   ELLIPSIS,
   FIRST_PERSON_REQUEST,
@@ -41,6 +42,11 @@ import {
   NOT_OUR_APPELLANT_ORG,
   NO_TEXT_PLACEHOLDER,
   OWN_PHONES,
+  NOT_FOR_REPLY,
+  REPLY_WORD,
+  OTHERS_PHONE_CUE,
+  WRITERS_PHONE_CUE,
+  CALLERS_PHONE_CUE,
   QUOTED_LINE,
   REDACTED,
   REPLY_ADDRESS_CUE,
@@ -134,7 +140,7 @@ export function readAppeal(
   );
   const organisation = findOrganisation(letter, input.from?.name ?? null);
   const address = findHomeAddress(letter);
-  const phone = firstOwnPhone(letter.signature.join('\n')) ?? firstOwnPhone(bodyText);
+  const phone = firstOwnPhone(letter.signature.join('\n')) ?? writersPhoneInBody(bodyText);
 
   const explicitReply = findReplyAddress(ownText);
   const explicitEmail = explicitReply !== null && isEmail(explicitReply) ? explicitReply : null;
@@ -147,7 +153,14 @@ export function readAppeal(
 
   let content = collapse(contentSource);
   if (anonymity !== null) {
-    content = redact(content, { fullName, address, answerAddress });
+    // every name the letter may give of its writer, not only the one column 3 would take
+    const names = [
+      fullName,
+      displayName,
+      nameFromIntro(bodyText),
+      nameFromSignature(letter.signature),
+    ].filter((n): n is string => n !== null);
+    content = redact(content, { names, address, answerAddress });
   }
   content = truncate(content, maxContentChars);
   if (content === '') content = NO_TEXT_PLACEHOLDER;
@@ -302,16 +315,41 @@ function findSignatureStart(lines: string[]): number {
     const line = (lines[i] ?? '').trim();
     if (line === '') continue;
     seen++;
-    if (line.length > 80) break;
-    const contact = CONTACT_LABEL.test(line) || asPersonName(line) !== null || isPhoneLine(line);
+    if (line.length > 80 || isSentence(line)) break;
+    const contact =
+      CONTACT_LABEL.test(line) ||
+      IDENTITY_NUMBER_LINE.test(line) ||
+      asPersonName(line) !== null ||
+      isPhoneLine(line);
     if (!contact && position) break;
-    position = !contact && anchored && !looksLikeAddress(line) && isPositionLine(line);
-    if (!contact && !position && !looksLikeAddress(line)) break;
+    const address = !contact && isAddressLine(line);
+    position = !contact && anchored && !address && isPositionLine(line);
+    if (!contact && !position && !address) break;
     anchored ||= contact;
     if (anchored && !position) start = i;
   }
   return start;
 }
+
+/**
+ * A line that says something, so cannot be part of a signature: it asks or exclaims, one sentence
+ * ends inside it and another starts, or it is four words or more ending in a full stop after a
+ * word («…, берет взятки.»). Initials («Иванов И.И.») and a closing number («кв. 5.») end no
+ * sentence.
+ */
+function isSentence(line: string): boolean {
+  if (CONTACT_LABEL.test(line)) return false;
+  if (/[!?]$/u.test(line)) return true;
+  for (const [, word] of line.matchAll(SENTENCE_END_INSIDE)) {
+    if (!ABBREVIATED.test(word ?? '')) return true;
+  }
+  return /\p{Ll}{3,}[.…]$/u.test(line) && line.split(/\s+/u).length >= 4;
+}
+
+/** The word before a full stop that another sentence follows on the same line. */
+const SENTENCE_END_INSIDE = /(\S+?)[.!?…]\s+\p{Lu}\p{Ll}/gu;
+/** «ул», «мкр», «г», "apt", an initial: a full stop after these ends no sentence. */
+const ABBREVIATED = /^[(«"]?\p{L}{1,4}$|^\p{Lu}\.\p{Lu}$/u;
 
 /** A short line that may name the writer's post or unit: a few words, not a sentence. */
 function isPositionLine(line: string): boolean {
@@ -402,8 +440,17 @@ const ANONYMITY_WORDS: readonly (readonly string[])[] = [
   ['чтобы'],
   ['тайне'],
   ['мо'],
-  ['мды', 'мді', 'мдi'],
-  ['мды', 'мді', 'мдi'],
+  ['имя', 'фамили', 'фио', 'данные', 'личност'],
+  ['чтобы'],
+  ['хочу', 'желаю', 'буду', 'стану'],
+  ['подписыва'],
+  ['кто я'],
+  ['аноним'],
+  ['ne '],
+  ['bez'],
+  ['мды', 'мді', 'мдi', 'мди'],
+  ['мды', 'мді', 'мдi', 'мди'],
+  ['аноним'],
   ['mdy', 'mdı', 'mdi'],
   ['жасырын'],
   ['my'],
@@ -412,6 +459,9 @@ const ANONYMITY_WORDS: readonly (readonly string[])[] = [
   ['my'],
   ['anonymous'],
   ['anonymous'],
+  ['not'],
+  ['want'],
+  ['nameless', 'unnamed', 'unidentified'],
 ];
 if (ANONYMITY_WORDS.length !== ANONYMITY_REQUEST.length) {
   throw new Error('extract: ANONYMITY_WORDS must follow ANONYMITY_REQUEST pattern for pattern');
@@ -491,21 +541,38 @@ const IDENTIFYING_NUMBER = /(?<!\d|\d\.)(?:\d{12}|(?:\d{1,3}\.){3}\d{1,3})(?!\d|
 
 function redact(
   content: string,
-  known: { fullName: string | null; address: string | null; answerAddress: string | null },
+  known: { names: readonly string[]; address: string | null; answerAddress: string | null },
 ): string {
   let out = content;
   const spans = findPhoneSpans(out).sort((a, b) => b.start - a.start);
   for (const s of spans) out = out.slice(0, s.start) + REDACTED + out.slice(s.end);
   out = out.replace(EMAIL, REDACTED).replace(IDENTIFYING_NUMBER, REDACTED);
   if (known.address !== null) out = out.split(known.address).join(REDACTED);
-  if (known.fullName !== null) {
-    for (const word of known.fullName.split(/\s+/)) {
-      if (word.length < 3 || word.includes('.')) continue;
-      out = out.replace(new RegExp(`(?<![\\p{L}])${escapeRe(word)}(?![\\p{L}])`, 'gu'), REDACTED);
-    }
+  for (const word of new Set(known.names.flatMap((name) => name.split(/\s+/u)))) {
+    if (word.length < 3 || word.includes('.')) continue;
+    out = out.replace(nameWordPattern(word), REDACTED);
   }
-  return out;
+  // a patronymic or surname beside a name taken out: «[***] [***] Маратович», «Сәрсенова [***]»
+  return out.replace(NAME_BESIDE_REDACTED, (m) => m.replace(SURNAME_OR_PATRONYMIC, REDACTED));
 }
+
+/**
+ * A word of the writer's name in any grammatical case: «Ерлан» also as «Ерлану», «Жаксылыков» as
+ * «Жаксылыкову», «Айгуль» as «Айгулю». Only for a stem of four letters or more.
+ */
+function nameWordPattern(word: string): RegExp {
+  const stem = word.replace(/[аяеоуыиьйі]$/iu, '');
+  const ending = stem.length >= 4 && /^\p{Script=Cyrillic}+$/u.test(stem) ? '\\p{Ll}{0,3}' : '';
+  const body = ending === '' ? escapeRe(word) : `${escapeRe(stem)}${ending}`;
+  return new RegExp(`(?<![\\p{L}])${body}(?![\\p{L}])`, 'gu');
+}
+
+const SURNAME_OR_PATRONYMIC =
+  /\p{Lu}\p{Ll}+(?:ович|евич|овна|евна|ична|улы|ұлы|қызы|кызы|ов|ев|ёв|ин|ова|ева|ёва|ина|ский|ская|цкий|цкая|енко)(?:а|у|ым|ой|ем|е)?(?![\p{L}])/u;
+const NAME_BESIDE_REDACTED = new RegExp(
+  `\\[\\*\\*\\*\\]\\s+${SURNAME_OR_PATRONYMIC.source}|${SURNAME_OR_PATRONYMIC.source}\\s+\\[\\*\\*\\*\\]`,
+  'gu',
+);
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -761,6 +828,18 @@ function firstLine(s: string): string {
   return s.split('\n')[0] ?? '';
 }
 
+/**
+ * An address line of a signature: it looks like an address and does not tell something before
+ * it («Мастер берет взятки, живет по адресу ул. …»: the accused's or a site's address).
+ */
+function isAddressLine(line: string): boolean {
+  if (!looksLikeAddress(line)) return false;
+  const unlabelled = line.replace(/^[\p{L} ]{1,25}:\s*/u, '');
+  const marker = ADDRESS_MARKER.exec(unlabelled)?.index ?? unlabelled.length;
+  const digit = /\d/u.exec(unlabelled)?.index ?? unlabelled.length;
+  return !/(?<![\p{L}])\p{Ll}{4,}/u.test(unlabelled.slice(0, Math.min(marker, digit)));
+}
+
 function looksLikeAddress(s: string): boolean {
   return (
     /\d/.test(s) &&
@@ -774,7 +853,7 @@ function looksLikeAddress(s: string): boolean {
 export function cutAddress(s: string): string | null {
   let text = (s.split('\n')[0] ?? '').trim();
   const stop =
-    /[,;]?\s*(?:тел\.?|телефон|моб\.?|phone|tel\.?|mobile|e-?mail|эл\.\s*почта|ұялы|(?<![\p{L}])(?:и|а|and|және|прошу|please)(?![\p{L}/]))/iu.exec(
+    /[,;]?\s*(?:тел\.?|телефон|моб\.?|phone|tel\.?|mobile|e-?mail|эл\.\s*почта|ұялы|(?<![\p{L}\d.])(?:и|а|and|және|прошу|please)(?![\p{L}/.]))/iu.exec(
       text,
     );
   if (stop) text = text.slice(0, stop.index);
@@ -816,7 +895,7 @@ function findHomeAddress(letter: Letter): string | null {
     }
   }
   for (const line of letter.signature) {
-    if (!looksLikeAddress(line)) continue;
+    if (!isAddressLine(line)) continue;
     const address = cutAddress(line.replace(/^[\p{L} ]{1,20}:\s*/u, ''));
     if (address !== null) return address;
   }
@@ -827,6 +906,39 @@ function firstOwnPhone(text: string): string | null {
   return findPhoneSpans(text).find((s) => !OWN_PHONES.has(s.phone))?.phone ?? null;
 }
 
+/**
+ * The writer's phone among the numbers of the body: one they call their own, else the first that
+ * nothing marks as somebody else's. The accused's number, an office's or a caller's is never
+ * taken: the Ombudsman would ring the person the letter is about.
+ */
+function writersPhoneInBody(text: string): string | null {
+  let neutral: string | null = null;
+  let previousEnd = 0;
+  for (const span of findPhoneSpans(text)) {
+    const whose = whosePhone(text, span, previousEnd);
+    previousEnd = span.end;
+    if (OWN_PHONES.has(span.phone) || whose === 'other') continue;
+    if (whose === 'writer') return span.phone;
+    neutral ??= span.phone;
+  }
+  return neutral;
+}
+
+function whosePhone(
+  text: string,
+  span: { start: number; end: number },
+  previousEnd: number,
+): 'writer' | 'other' | null {
+  const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+  let before = text.slice(Math.max(lineStart, previousEnd, span.start - 60), span.start);
+  const sentenceEnd = /.*[.!?]\s+(?=\p{Lu})/su.exec(before);
+  if (sentenceEnd) before = before.slice(sentenceEnd[0].length);
+  const bracketed = /^\s*\(([^()\n]{1,40})\)/u.exec(text.slice(span.end))?.[1] ?? '';
+  if (CALLERS_PHONE_CUE.test(before)) return 'other';
+  if (WRITERS_PHONE_CUE.test(before.slice(-30))) return 'writer';
+  return OTHERS_PHONE_CUE.test(before) || OTHERS_PHONE_CUE.test(bracketed) ? 'other' : null;
+}
+
 // ---------------------------------------------------------------- column 7: reply address
 
 function isEmail(s: string): boolean {
@@ -835,7 +947,8 @@ function isEmail(s: string): boolean {
 
 /** An address the writer explicitly asks the reply to be sent to: e-mail or postal. */
 export function findReplyAddress(text: string): string | null {
-  const flat = collapse(text);
+  // lines kept: a postal address ends with its line, not with the name under it
+  const flat = text.split('\n').map(collapse).join('\n');
   const kk = REPLY_ADDRESS_KK.exec(flat);
   if (kk?.[1] !== undefined) {
     const value = kk[1].trim();
@@ -850,8 +963,26 @@ export function findReplyAddress(text: string): string | null {
     const rest = flat.slice((m.index ?? 0) + m[0].length);
     const email = /^(?:[\p{L}-]+\s+){0,3}?([\p{L}\d._%+-]+@[\p{L}\d.-]+\.[\p{L}]{2,})/u.exec(rest);
     if (email?.[1] !== undefined) return email[1];
-    const address = cutAddress(rest);
+    const address = cutAddress(rest.split('\n')[0] ?? '');
     if (address !== null) return address;
+  }
+  return emailAskedForReply(flat);
+}
+
+/**
+ * An e-mail address in a sentence about the reply, in any wording: «ответ прошу на мою личную:
+ * a@b.kz», "please reply to my private address a@b.kz", «жауапты a@b.kz поштасына жіберіңіз».
+ * Not one the sentence gives as somebody else's or as where mail came from.
+ */
+function emailAskedForReply(text: string): string | null {
+  for (const m of text.matchAll(EMAIL)) {
+    const at = m.index ?? 0;
+    let before = text.slice(Math.max(0, at - 120), at);
+    const sentenceEnd = /.*(?:[.!?]\s|\n)/su.exec(before);
+    if (sentenceEnd) before = before.slice(sentenceEnd[0].length);
+    const after = text.slice(at + m[0].length, at + m[0].length + 60).split(/[.!?\n]/u)[0] ?? '';
+    const sentence = `${before} ${after}`;
+    if (REPLY_WORD.test(sentence) && !NOT_FOR_REPLY.test(before)) return m[0];
   }
   return null;
 }
