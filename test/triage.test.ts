@@ -297,6 +297,46 @@ describe('triage: categories in each language', () => {
     ['harassment', 'ru', 'Начальник смены оскорбляет и унижает женщин в бригаде.'],
     ['harassment', 'en', 'My manager harasses me and makes sexual comments.'],
     ['harassment', 'kk', 'Басшым мені ұжым алдында қорлайды.'],
+    [
+      'harassment',
+      'ru',
+      'Заместитель директора приглашает меня к себе домой и говорит, что премия зависит от того, насколько я буду сговорчивой.',
+    ],
+    [
+      'harassment',
+      'en',
+      'My mentor, a deputy head of department, invited me to his flat and said my evaluation depends on how friendly I am.',
+    ],
+    ['harassment', 'kk', 'Бөлім басшысы денеме қол тигізеді, кабинетіне шақырып есікті жабады.'],
+    [
+      'corruption',
+      'ru',
+      'Сотрудник службы безопасности потребовал оплатить ему путёвку в Турцию в обмен на продление пропусков.',
+    ],
+    [
+      'corruption',
+      'en',
+      'The site manager asked our firm to pay for his trip to Dubai in exchange for renewing our passes.',
+    ],
+    [
+      'corruption',
+      'kk',
+      'Қауіпсіздік қызметінің басшысы рұқсатнаманы ұзарту үшін Дубайға сапарын төлеуді талап етті.',
+    ],
+    ['fraud', 'ru', 'Прораб подписывает акты на невыполненные работы по ремонту котла.'],
+    ['fraud', 'en', 'The project manager approved invoices for repairs that were never done.'],
+    ['fraud', 'kk', 'Прораб орындалмаған жұмыстарға акт жасады.'],
+    [
+      'safety',
+      'ru',
+      'Охранники пьют по ночам, однажды чуть не случился пожар, руководство знает, но не принимает мер.',
+    ],
+    [
+      'safety',
+      'en',
+      'Last week the boiler nearly caused a fire, and the management takes no action.',
+    ],
+    ['safety', 'kk', 'Қазандықта жарылыс бола жаздады, бірақ басшылық шара қолданбайды.'],
     ['safety', 'ru', 'На ТЭЦ-1 скрыли аварию, пострадавшего оформили как бытовую травму.'],
     ['safety', 'en', 'An accident at CHP-2 was covered up and workers go up without harnesses.'],
     ['safety', 'kk', 'ЖЭО-3-те апатты жасырды, жарақат алған жұмысшыны тіркемеді.'],
@@ -474,6 +514,17 @@ describe('triage: letters that name a violation but report none (rules 4.10)', (
   ] as const)('an employee named beside an outsider is still a case [%s] %s', (language, text) => {
     expect(triage(text, language).scope).toBe('in');
   });
+
+  it.each([
+    ['ru', 'Электрик предложил заменить счётчик за 40 тысяч без квитанции.'],
+    ['en', 'The electrician offered to replace my meter for 30,000 tenge without a receipt.'],
+    ['kk', 'Электрик есептегішті түбіртексіз 30 мың теңгеге ауыстырамын деді.'],
+  ] as const)(
+    'money for a meter without a receipt is never redirected as a billing matter [%s] %s',
+    (language, text) => {
+      expect(triage(text, language)).toMatchObject({ scope: 'in', category: 'corruption' });
+    },
+  );
 });
 
 describe('triage: pending and evidence', () => {

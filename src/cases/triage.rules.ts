@@ -911,7 +911,7 @@ export const IN_RULES: readonly KeywordRule[] = [
   r('en', 'hire', 0, ['hired', 'hires', 'appointed', 'promoted', 'gave (a|the) job']),
   r('kk', 'hire', 0, ['жұмысқа (алды|алған|орналастыр|қабылда)', 'тағайында']),
   r('ru', 'kin', 0, ['супруг', 'друг(а|у|ом)?$', 'подруг', 'знаком(ый|ая|ого|ому|ой|ые|ых)$']),
-  r('en', 'kin', 0, ['friend', 'daughter', 'son$', 'wife', 'husband', 'niece', 'family']),
+  r('en', 'kin', 0, ['friends?$', 'daughter', 'son$', 'wife', 'husband', 'niece', 'family']),
   r('kk', 'kin', 0, ['досы', 'досына', 'таныс(ы|ын|тары)', 'жұбайы', 'қызын', 'ұлын']),
 
   // more wrong acts, said of people: silencing, coercing, faking, retaliating
@@ -1175,6 +1175,67 @@ export const IN_RULES: readonly KeywordRule[] = [
     '(expects?|expected|demands?|demanded) (thank|gratitude)',
   ]),
   r('kk', 'corruption', 1, ['[«"“„](алғыс|рахмет)', 'алғыс* (күт|сұра|талап)*']),
+  // a favour in kind for an official act: a trip, a holiday, a dinner paid for, «in exchange for»
+  r('ru', 'corruption', 3, [
+    'в_обмен_на (продлен*|подпис*|пропуск*|допуск*|разрешен*|согласован*|закрыт*|выдач*|прием*|акт*)',
+    'оплат(ить|ил|ила|или|ит|ят)_(ему|ей|им|лично) (поездк*|отдых*|путевк*|билет*|отпуск*|ремонт*|ужин*|банкет*|тур*)',
+  ]),
+  r('ru', 'corruption', 1, ['в_обмен_на']),
+  r('en', 'corruption', 3, [
+    'pay for (his|her|their) (trip|holiday|vacation|tickets|dinner|renovation|hotel)',
+    'in_exchange_for (renewing|extending|signing|issuing|passes|permits|approval|the_permit|the_pass)',
+  ]),
+  r('en', 'corruption', 1, ['in_exchange_for']),
+  r('kk', 'corruption', 3, ['(сапар*|демалыс*|жолдама*|билет*) (төле*|төлеу*)_(талап|сұра)*']),
+  r('kk', 'corruption', 1, ['есесіне', 'айырбас']),
+  // money for work or a meter without a receipt goes into someone's pocket
+  r('ru', 'corruption', 1, ['без_(квитанц*|чек(а|ов)?$)']),
+  r('en', 'corruption', 1, ['without_(a_)?receipt', 'no_receipt']),
+  r('kk', 'corruption', 1, ['түбіртексіз', 'чексіз']),
+  r('ru', 'actor', 0, ['электрик', 'электромонт', 'монтер']),
+  r('en', 'actor', 0, ['electrician', 'lineman', 'technician']),
+  r('kk', 'actor', 0, ['электрик', 'электромонтер']),
+
+  // sexual advances: touching, an invitation home, a career that «depends on how friendly I am»
+  r('ru', 'harassment', 3, [
+    'насколько (любезн*|сговорчив*|дружелюбн*|покладист*|ласков*)',
+    'пригла(шал|шает|сил)* (к_себе|домой|в_гости|в_(свою|его|ее)_квартир|на_ужин)',
+  ]),
+  r('ru', 'harassment', 2, ['трога(ет|л|ют)_(меня|мою|мое|за)', 'прикаса(ется|лся)_ко_мне']),
+  r('ru', 'harassment', 1, ['(закрыва|запира)* (дверь|кабинет)', 'оставаться после работы']),
+  r('en', 'harassment', 3, [
+    'invited (me|her) to (his|her) (apartment|flat|house|home|place|hotel|room)',
+    'how (friendly|nice|accommodating|cooperative) (i|she) (am|is|will_be)',
+  ]),
+  r('en', 'harassment', 2, ['touch(es|ed|ing)?_(me|her|my)']),
+  r('en', 'harassment', 1, ['(closes|closed|locks|locked)_the_door', 'stay after (work|hours)']),
+  r('kk', 'harassment', 3, ['(денеме|денесіне|тәніме) қол (тигіз*|тиг*|сал*)', 'үйіне шақыр*']),
+  r('kk', 'harassment', 2, ['қол (тигіз*|салады|салды)']),
+  r('kk', 'harassment', 1, ['есікті (жаб*|құлыпта*)']),
+
+  // work paid for and never done: invoices, acts, timesheets
+  r('ru', 'fraud', 2, [
+    'фактически не_(выполн*|провод*|дела*|постав*)',
+    'невыполненн* работ',
+    'акт* (на|за)_(невыполн*|несуществ*)',
+  ]),
+  r('en', 'fraud', 1, ['never_(done|performed|carried_out|completed|delivered)']),
+  r('en', 'fraud', 0, ['invoic* (work|works|earthwork*|repair*|services?)']),
+  r('kk', 'fraud', 2, ['(орындалмаған|жасалмаған) (жұмыс*|жұмыстар*)']),
+
+  // a near miss (a fire nearly broke out) and management that knows and does nothing
+  r('ru', 'safety', 2, [
+    '(чуть|едва) не_(случил*|произош*|начал*|загорел*|сгорел*|взорвал*)',
+    'на_грани (пожар*|авари*|взрыв*)',
+  ]),
+  r('en', 'safety', 2, [
+    '(nearly|almost) (caused|started|had) a_(fire|explosion|accident)',
+    '(nearly|almost) (caught_fire|exploded|burned_down)',
+  ]),
+  r('kk', 'safety', 2, ['(өрт|апат|жарылыс)* (шыға|бола) жазда*']),
+  r('ru', 'wrong', 1, ['не_принима* (мер|никаких)']),
+  r('en', 'wrong', 1, ['(takes|took|taking) no action', 'no action (is|was|has been) taken']),
+  r('kk', 'wrong', 1, ['шара қолданба*']),
 ];
 
 // rules 4.10: "advised where to turn with the matter they raised"
