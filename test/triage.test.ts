@@ -297,6 +297,46 @@ describe('triage: categories in each language', () => {
     ['harassment', 'ru', 'Начальник смены оскорбляет и унижает женщин в бригаде.'],
     ['harassment', 'en', 'My manager harasses me and makes sexual comments.'],
     ['harassment', 'kk', 'Басшым мені ұжым алдында қорлайды.'],
+    [
+      'harassment',
+      'ru',
+      'Заместитель директора приглашает меня к себе домой и говорит, что премия зависит от того, насколько я буду сговорчивой.',
+    ],
+    [
+      'harassment',
+      'en',
+      'My mentor, a deputy head of department, invited me to his flat and said my evaluation depends on how friendly I am.',
+    ],
+    ['harassment', 'kk', 'Бөлім басшысы денеме қол тигізеді, кабинетіне шақырып есікті жабады.'],
+    [
+      'corruption',
+      'ru',
+      'Сотрудник службы безопасности потребовал оплатить ему путёвку в Турцию в обмен на продление пропусков.',
+    ],
+    [
+      'corruption',
+      'en',
+      'The site manager asked our firm to pay for his trip to Dubai in exchange for renewing our passes.',
+    ],
+    [
+      'corruption',
+      'kk',
+      'Қауіпсіздік қызметінің басшысы рұқсатнаманы ұзарту үшін Дубайға сапарын төлеуді талап етті.',
+    ],
+    ['fraud', 'ru', 'Прораб подписывает акты на невыполненные работы по ремонту котла.'],
+    ['fraud', 'en', 'The project manager approved invoices for repairs that were never done.'],
+    ['fraud', 'kk', 'Прораб орындалмаған жұмыстарға акт жасады.'],
+    [
+      'safety',
+      'ru',
+      'Охранники пьют по ночам, однажды чуть не случился пожар, руководство знает, но не принимает мер.',
+    ],
+    [
+      'safety',
+      'en',
+      'Last week the boiler nearly caused a fire, and the management takes no action.',
+    ],
+    ['safety', 'kk', 'Қазандықта жарылыс бола жаздады, бірақ басшылық шара қолданбайды.'],
     ['safety', 'ru', 'На ТЭЦ-1 скрыли аварию, пострадавшего оформили как бытовую травму.'],
     ['safety', 'en', 'An accident at CHP-2 was covered up and workers go up without harnesses.'],
     ['safety', 'kk', 'ЖЭО-3-те апатты жасырды, жарақат алған жұмысшыны тіркемеді.'],
@@ -356,6 +396,135 @@ describe('triage: categories in each language', () => {
     }
     expect(categoryLabel('corruption', 'en')).toMatch(/bribery/);
   });
+});
+
+describe('triage: letters that name a violation but report none (rules 4.10)', () => {
+  // «employees and officials»: praise of the staff, an advertisement, a request for a document and a
+  // wrongdoer outside AlES are no case; none of them may ever hide a report that comes with it
+  it.each([
+    [
+      'ru',
+      'Выражаю огромную благодарность диспетчеру Ахметову и бригаде электриков за оперативную работу ночью.',
+    ],
+    ['ru', 'Звонок: благодарность бригаде Энергоремонта за работу.'],
+    ['en', 'I would like to thank the engineers of CHP-3 for the excellent help during our visit.'],
+    ['kk', 'Жылу жүйесін жөндеген бригадаға үлкен алғыс айтамыз, жұмыстарын тез бітірді.'],
+  ] as const)('a letter that only thanks the staff is no case [%s] %s', (language, text) => {
+    // the model alone would open these as cases: it learnt that staff named in a short letter are one
+    expect(triage(text, language)).toMatchObject({ scope: 'out', category: 'information' });
+  });
+
+  it.each([
+    ['ru', 'Заранее спасибо. Мастер участка требует с нас деньги за выход на смену.'],
+    ['en', 'Thank you in advance. My foreman demands money from us for overtime shifts.'],
+    ['kk', 'Алдын ала рахмет. Біздің шебер әр жұмысшыдан ақша жинайды.'],
+    ['ru', 'Чтобы подписали акт, мастер намекнул, что нужна «благодарность».'],
+    ['en', 'The foreman made it clear he expects a "thank you" before he signs.'],
+    ['kk', 'Шебер актіге қол қою үшін «алғыс» күтеді.'],
+  ] as const)(
+    'thanks that come with a report, or gratitude asked for, are a case [%s] %s',
+    (language, text) => {
+      expect(triage(text, language)).toMatchObject({ scope: 'in', category: 'corruption' });
+    },
+  );
+
+  it.each([
+    ['ru', 'Спасибо бригаде за ремонт, но мастер потом попросил у меня денег.'],
+    ['en', 'Thanks to the team for the repair, but the foreman then wanted cash from me.'],
+    ['kk', 'Бригадаға алғыс айтамын, бірақ шебер кейін менен ақша сұрады.'],
+  ] as const)(
+    'praise followed by «but» is never redirected as thanks [%s] %s',
+    (language, text) => {
+      const result = triage(text, language);
+      expect(result.scope).not.toBe('out');
+      expect(result.evidence.join(' ')).not.toMatch(/thanks, nothing wrong said/);
+    },
+  );
+
+  it.each([
+    [
+      'ru',
+      'Приглашаем ваших сотрудников на тренинг «Как распознать мошенничество и откаты в закупках». Стоимость участия 95 000 тенге.',
+    ],
+    [
+      'ru',
+      'Приглашаем на семинар «Антикоррупционный комплаенс: как выявлять взятки». Регистрация по телефону.',
+    ],
+    [
+      'en',
+      'We invite your staff to our webinar "Spotting bribery and kickbacks in procurement". Registration fee: 50,000 tenge.',
+    ],
+    [
+      'kk',
+      'Сіздің қызметкерлеріңізді «Пара мен алаяқтықты анықтау» семинарына шақырамыз. Қатысу құны 80 000 теңге.',
+    ],
+  ] as const)(
+    'an anti-corruption seminar offered for a fee is a commercial offer [%s] %s',
+    (language, text) => {
+      expect(triage(text, language)).toMatchObject({ scope: 'out', category: 'commercial' });
+    },
+  );
+
+  it('a seminar named in a report does not hide the report', () => {
+    const text =
+      'Начальник цеха заставил всех оплатить тренинг «Этика» по 20 000 тенге наличными, а тренинга не было.';
+    expect(triage(text, 'ru').scope).toBe('in');
+  });
+
+  it.each([
+    ['ru', 'Прошу выслать мне текст Кодекса корпоративной этики, хочу ознакомиться.'],
+    ['en', 'Could you send me a copy of the AlES Code of Conduct? I am writing a thesis.'],
+    ['kk', 'Әдеп кодексінің көшірмесін жіберуіңізді сұраймын.'],
+  ] as const)(
+    'a request for a copy of the Code of Conduct is a request for information [%s] %s',
+    (language, text) => {
+      expect(triage(text, language)).toMatchObject({ scope: 'out', category: 'information' });
+    },
+  );
+
+  it.each([
+    ['ru', 'Начальник смены грубо нарушает Кодекс этики: приходит пьяным.'],
+    ['en', 'My supervisor breaks the Code of Conduct every day and comes to work drunk.'],
+    ['kk', 'Ауысым бастығы әдеп кодексін бұзады, жұмысқа мас болып келеді.'],
+  ] as const)('the Code of Conduct said to be broken is still a case [%s] %s', (language, text) => {
+    expect(triage(text, language).scope).toBe('in');
+  });
+
+  it.each([
+    ['ru', 'Участковый полицейский требует с меня взятку, куда жаловаться?'],
+    ['ru', 'Подскажите, куда сообщить о коррупции в акимате? Аким берёт взятки за землю.'],
+    ['en', "The mayor's office is demanding bribes for land plots. Who should I report this to?"],
+    ['kk', 'Аудан әкімі жер үшін пара алады, қайда хабарласуға болады?'],
+    ['ru', 'Мой сосед ворует электричество, подключился к линии в обход счетчика.'],
+    ['en', 'My neighbour is stealing electricity through an illegal connection.'],
+    ['kk', 'Көршім электрді ұрлайды, есептегішті айналып қосылған.'],
+  ] as const)(
+    'a wrongdoer outside AlES, with no employee named, is for the Ombudsman to decide [%s] %s',
+    (language, text) => {
+      const result = triage(text, language);
+      expect(result).toMatchObject({ scope: 'pending', category: null });
+      expect(result.evidence).toContain('elsewhere, no AlES employee named → pending');
+    },
+  );
+
+  it.each([
+    ['ru', 'Начальник участка ТЭЦ-2 вместе с акимом района берёт взятки за подключение.'],
+    ['en', 'Our foreman and the akim share the bribes they take for grid connections.'],
+    ['kk', 'Біздің шебер көршісімен бірге қоймадан кабель ұрлайды.'],
+  ] as const)('an employee named beside an outsider is still a case [%s] %s', (language, text) => {
+    expect(triage(text, language).scope).toBe('in');
+  });
+
+  it.each([
+    ['ru', 'Электрик предложил заменить счётчик за 40 тысяч без квитанции.'],
+    ['en', 'The electrician offered to replace my meter for 30,000 tenge without a receipt.'],
+    ['kk', 'Электрик есептегішті түбіртексіз 30 мың теңгеге ауыстырамын деді.'],
+  ] as const)(
+    'money for a meter without a receipt is never redirected as a billing matter [%s] %s',
+    (language, text) => {
+      expect(triage(text, language)).toMatchObject({ scope: 'in', category: 'corruption' });
+    },
+  );
 });
 
 describe('triage: pending and evidence', () => {

@@ -47,9 +47,10 @@ export type Category = InCategory | OutCategory;
 /**
  * What a rule is evidence of: a category, or an in-scope cue without a category of its own:
  * `actor` an employee or official is mentioned; `wrong` something wrong is said to be done;
- * `kin` a relative is mentioned; `whistle` the writer hides their name or asks for protection.
+ * `kin` a relative is mentioned; `whistle` the writer hides their name or asks for protection;
+ * or a note on the kind of letter (NOTE_CUES), which is evidence of neither side.
  */
-export type Cue = Category | StructureCue;
+export type Cue = Category | StructureCue | NoteCue;
 
 /**
  * In-scope cues without a category of their own (weight 0 unless said otherwise): they count through
@@ -75,6 +76,15 @@ export const STRUCTURE_CUES = [
 export type StructureCue = (typeof STRUCTURE_CUES)[number];
 
 export const IN_CUES: ReadonlySet<Cue> = new Set<Cue>([...IN_CATEGORIES, ...STRUCTURE_CUES]);
+
+/**
+ * Notes on the kind of letter, neither in nor out of scope (NOTE_RULES): `thanks` the writer thanks
+ * staff or the line for their work; `contrast` a «but» that may turn praise into a complaint;
+ * `elsewhere` a body or person outside AlES (an akimat, the police, a school, a neighbour), whose
+ * wrongdoing is not the trust line's to investigate.
+ */
+export const NOTE_CUES = ['thanks', 'contrast', 'elsewhere'] as const;
+export type NoteCue = (typeof NOTE_CUES)[number];
 
 export interface KeywordRule {
   lang: Language;
@@ -901,7 +911,7 @@ export const IN_RULES: readonly KeywordRule[] = [
   r('en', 'hire', 0, ['hired', 'hires', 'appointed', 'promoted', 'gave (a|the) job']),
   r('kk', 'hire', 0, ['жұмысқа (алды|алған|орналастыр|қабылда)', 'тағайында']),
   r('ru', 'kin', 0, ['супруг', 'друг(а|у|ом)?$', 'подруг', 'знаком(ый|ая|ого|ому|ой|ые|ых)$']),
-  r('en', 'kin', 0, ['friend', 'daughter', 'son$', 'wife', 'husband', 'niece', 'family']),
+  r('en', 'kin', 0, ['friends?$', 'daughter', 'son$', 'wife', 'husband', 'niece', 'family']),
   r('kk', 'kin', 0, ['досы', 'досына', 'таныс(ы|ын|тары)', 'жұбайы', 'қызын', 'ұлын']),
 
   // more wrong acts, said of people: silencing, coercing, faking, retaliating
@@ -1153,6 +1163,79 @@ export const IN_RULES: readonly KeywordRule[] = [
   ]),
   r('kk', 'actor', 0, ['кадр* бөлім', 'кассир', 'орынбасар', 'жүргізуші', 'кезекші']),
   r('kk', 'actor', 0, ['күзет', 'меңгеруші', 'инженер', 'әріптес', 'басқарушы']),
+
+  // gratitude in quotes or expected of the writer is a bribe («нужна благодарность мастеру»);
+  // gratitude said to staff is a thank-you letter (NOTE_RULES `thanks`)
+  r('ru', 'corruption', 1, ['[«"“„]благодарн', '[«"“„]спасиб']),
+  r('ru', 'corruption', 2, [
+    '(нужн*|надо|должн*|требу*|жд(ет|ут)|ожида*|прос(ит|ят|ил|ила|или)|намека*|намекн*) благодарн',
+  ]),
+  r('en', 'corruption', 1, [
+    '["“«]thank',
+    '(expects?|expected|demands?|demanded) (thank|gratitude)',
+  ]),
+  r('kk', 'corruption', 1, ['[«"“„](алғыс|рахмет)', 'алғыс* (күт|сұра|талап)*']),
+  // a favour in kind for an official act: a trip, a holiday, a dinner paid for, «in exchange for»
+  r('ru', 'corruption', 3, [
+    'в_обмен_на (продлен*|подпис*|пропуск*|допуск*|разрешен*|согласован*|закрыт*|выдач*|прием*|акт*)',
+    'оплат(ить|ил|ила|или|ит|ят)_(ему|ей|им|лично) (поездк*|отдых*|путевк*|билет*|отпуск*|ремонт*|ужин*|банкет*|тур*)',
+  ]),
+  r('ru', 'corruption', 1, ['в_обмен_на']),
+  r('en', 'corruption', 3, [
+    'pay for (his|her|their) (trip|holiday|vacation|tickets|dinner|renovation|hotel)',
+    'in_exchange_for (renewing|extending|signing|issuing|passes|permits|approval|the_permit|the_pass)',
+  ]),
+  r('en', 'corruption', 1, ['in_exchange_for']),
+  r('kk', 'corruption', 3, ['(сапар*|демалыс*|жолдама*|билет*) (төле*|төлеу*)_(талап|сұра)*']),
+  r('kk', 'corruption', 1, ['есесіне', 'айырбас']),
+  // money for work or a meter without a receipt goes into someone's pocket
+  r('ru', 'corruption', 1, ['без_(квитанц*|чек(а|ов)?$)']),
+  r('en', 'corruption', 1, ['without_(a_)?receipt', 'no_receipt']),
+  r('kk', 'corruption', 1, ['түбіртексіз', 'чексіз']),
+  r('ru', 'actor', 0, ['электрик', 'электромонт', 'монтер']),
+  r('en', 'actor', 0, ['electrician', 'lineman', 'technician']),
+  r('kk', 'actor', 0, ['электрик', 'электромонтер']),
+
+  // sexual advances: touching, an invitation home, a career that «depends on how friendly I am»
+  r('ru', 'harassment', 3, [
+    'насколько (любезн*|сговорчив*|дружелюбн*|покладист*|ласков*)',
+    'пригла(шал|шает|сил)* (к_себе|домой|в_гости|в_(свою|его|ее)_квартир|на_ужин)',
+  ]),
+  r('ru', 'harassment', 2, ['трога(ет|л|ют)_(меня|мою|мое|за)', 'прикаса(ется|лся)_ко_мне']),
+  r('ru', 'harassment', 1, ['(закрыва|запира)* (дверь|кабинет)', 'оставаться после работы']),
+  r('en', 'harassment', 3, [
+    'invited (me|her) to (his|her) (apartment|flat|house|home|place|hotel|room)',
+    'how (friendly|nice|accommodating|cooperative) (i|she) (am|is|will_be)',
+  ]),
+  r('en', 'harassment', 2, ['touch(es|ed|ing)?_(me|her|my)']),
+  r('en', 'harassment', 1, ['(closes|closed|locks|locked)_the_door', 'stay after (work|hours)']),
+  r('kk', 'harassment', 3, ['(денеме|денесіне|тәніме) қол (тигіз*|тиг*|сал*)', 'үйіне шақыр*']),
+  r('kk', 'harassment', 2, ['қол (тигіз*|салады|салды)']),
+  r('kk', 'harassment', 1, ['есікті (жаб*|құлыпта*)']),
+
+  // work paid for and never done: invoices, acts, timesheets
+  r('ru', 'fraud', 2, [
+    'фактически не_(выполн*|провод*|дела*|постав*)',
+    'невыполненн* работ',
+    'акт* (на|за)_(невыполн*|несуществ*)',
+  ]),
+  r('en', 'fraud', 1, ['never_(done|performed|carried_out|completed|delivered)']),
+  r('en', 'fraud', 0, ['invoic* (work|works|earthwork*|repair*|services?)']),
+  r('kk', 'fraud', 2, ['(орындалмаған|жасалмаған) (жұмыс*|жұмыстар*)']),
+
+  // a near miss (a fire nearly broke out) and management that knows and does nothing
+  r('ru', 'safety', 2, [
+    '(чуть|едва) не_(случил*|произош*|начал*|загорел*|сгорел*|взорвал*)',
+    'на_грани (пожар*|авари*|взрыв*)',
+  ]),
+  r('en', 'safety', 2, [
+    '(nearly|almost) (caused|started|had) a_(fire|explosion|accident)',
+    '(nearly|almost) (caught_fire|exploded|burned_down)',
+  ]),
+  r('kk', 'safety', 2, ['(өрт|апат|жарылыс)* (шыға|бола) жазда*']),
+  r('ru', 'wrong', 1, ['не_принима* (мер|никаких)']),
+  r('en', 'wrong', 1, ['(takes|took|taking) no action', 'no action (is|was|has been) taken']),
+  r('kk', 'wrong', 1, ['шара қолданба*']),
 ];
 
 // rules 4.10: "advised where to turn with the matter they raised"
@@ -1517,6 +1600,155 @@ export const OUT_RULES: readonly KeywordRule[] = [
   r('en', 'information', 1, ['media', 'newspaper', 'emissions', 'certificate of employment']),
   r('kk', 'information', 2, ['журналист', 'анықтама', 'сұхбат', 'статистика']),
   r('kk', 'information', 1, ['мұрағат', 'газет', 'дипломдық']),
+
+  // seminars, trainings and conferences sold to the Company (their titles are masked: MASKS)
+  r('ru', 'commercial', 3, [
+    'приглаша* (на|к_участию_в) (семинар|тренинг|вебинар|курс|конференц|форум|мастер-класс|обучен)',
+  ]),
+  r('ru', 'commercial', 2, ['стоимост* участия', 'выда(ется|ем) сертификат']),
+  r('ru', 'commercial', 1, ['семинар', 'тренинг', 'вебинар', 'регистрац* (по|на)']),
+  r('en', 'commercial', 3, [
+    'invite (you|your) to (our|a|the|an) (seminar|training|webinar|course|conference|masterclass)',
+  ]),
+  r('en', 'commercial', 2, ['(registration|participation|attendance) fee', 'early_bird']),
+  r('en', 'commercial', 1, ['seminar', 'webinar', 'register (now|at|by|here)']),
+  r('kk', 'commercial', 3, ['(семинар|тренинг|вебинар|конференция|курс)* шақырамыз']),
+  r('kk', 'commercial', 2, ['қатысу (құны|бағасы|ақысы)']),
+  r('kk', 'commercial', 1, ['семинар', 'тренинг', 'тіркелу']),
+
+  // a copy of a document: the Code of Conduct, the rules, a policy (the document's name is masked)
+  r('ru', 'information', 2, [
+    '(предостав*|высла*|выслат*|направ*|присла*) копи',
+    '(копи*|текст*|экземпляр*)_(кодекс|правил|политик|положен|устав)',
+  ]),
+  r('ru', 'information', 1, ['исследован']),
+  r('en', 'information', 2, ['cop(y|ies)_of (code|rules|policy|policies|charter)']),
+  r('en', 'information', 1, ['research', 'send (me|us) (a|the)']),
+  r('kk', 'information', 2, ['көшірме']),
+  r('kk', 'information', 1, ['зерттеу']),
+
+  // electricity stolen by consumers (neighbours, a garage): the supplier's matter, not an employee's
+  r('ru', 'billing', 3, ['(помимо|в_обход|мимо)_(счетчик|прибор* учет)', 'самовольн* подключ']),
+  r('en', 'billing', 3, ['(bypass*|around) the_meter', 'illegal* (connected|connection|hook*)']),
+  r('kk', 'billing', 3, ['есептегіш* (айналып|айналдырып|қоспай)', 'заңсыз қосыл']),
+];
+
+/**
+ * Notes on the kind of letter (NOTE_CUES): evidence of neither scope, read by triage.ts. A letter
+ * that only thanks the staff names them (actor, workplace) and says nothing wrong: it is not a case,
+ * and the classifier, which learnt that staff named in a short letter mean a case, is not asked.
+ * A wrongdoer outside AlES (rules 4.10: «employees and officials» of the Company) makes a letter
+ * that names no employee a matter for the Ombudsman to decide, not a case.
+ */
+export const NOTE_RULES: readonly KeywordRule[] = [
+  r('ru', 'thanks', 0, [
+    'выра(жаю|жаем|зить|зил|зила|зили) (благодарн|признательн)',
+    'благодар(ю|им|ность|ности|ностью) (бригад|сотрудник|коллектив|работник|мастер|персонал|специалист|диспетчер|электрик|монтер|инженер|энергетик|служб|ребят|всех)',
+    'спасибо (бригад|сотрудник|коллектив|работник|мастер|персонал|специалист|диспетчер|электрик|монтер|инженер|энергетик|ребят|вашим|вашему|всем)',
+    'за_(быстр*|качествен*|оперативн*|хорош*|отличн*|профессиональн*|слаженн*|добросовестн*|четк*) (работ*|помощ*|реакци*|организаци*|ремонт*)',
+    '(побольше|больше)_бы_таких',
+    'благодарственн',
+  ]),
+  r('en', 'thanks', 0, [
+    '(want|would_like|wish|like)_to_(thank(?!_(you_)?in_advance)|express_(my|our)_(gratitude|appreciation|thanks))',
+    'thank (the|your|all the) (team|staff|crew|engineers|workers|employees|brigade|dispatchers?|technicians?|electricians?|people|guys|specialists)',
+    '(thanks|gratitude|grateful) to (the|your) (team|staff|crew|engineers|workers|employees|brigade|dispatchers?|technicians?|electricians?|people)',
+    'for the (excellent|great|quick|fast|professional|prompt|outstanding) (work|job|organi[sz]ation|help|service|response|repair)',
+    'keep up the good work',
+  ]),
+  r('kk', 'thanks', 0, [
+    'алғыс* (айт*|білдір*)',
+    'рахмет айт',
+    'ризашылы',
+    '(мамандар|адамдар) көп болсын',
+    '(бригада*|ұжым*|қызметкер*|шебер*|маман*|жұмысшы*) (алғыс|рахмет)',
+  ]),
+  r('ru', 'contrast', 0, ['но$', 'однако', 'а_вот', 'к_сожалению', 'тем_не_менее', 'только_вот']),
+  r('en', 'contrast', 0, ['but$', 'however', 'unfortunately', 'although', 'though$']),
+  r('kk', 'contrast', 0, ['бірақ', 'алайда', 'өкінішке', 'дегенмен', 'biraq', 'birak']),
+  r('ru', 'elsewhere', 0, [
+    'аким(а|у|ом|е|ат|ата|ату|атом|ате|ов)?$',
+    'полици',
+    'полицейск',
+    'участков(ый|ого|ому|ым)$',
+    'суд(ья|ьи|ье|ью)$',
+    'прокурор',
+    'гаи$',
+    'школ(а|ы|е|у|ой)$',
+    'учител',
+    'больниц',
+    'поликлиник',
+    'врач',
+    'цон$',
+    'депутат',
+    'чиновник',
+    'госорган',
+    'сосед',
+  ]),
+  r('en', 'elsewhere', 0, [
+    'akimat',
+    'akim$',
+    'mayor',
+    'city_hall',
+    'municipal',
+    'police',
+    'judge',
+    'school',
+    'teacher',
+    'hospital',
+    'doctor',
+    'neighbou?rs?$',
+    'tax_office',
+  ]),
+  r('kk', 'elsewhere', 0, [
+    'әкім',
+    'полиция',
+    'учаскелік',
+    'соттың',
+    'судья',
+    'мектеп',
+    'мұғалім',
+    'аурухана',
+    'дәрігер',
+    'депутат',
+    'көрші',
+  ]),
+];
+
+/**
+ * Words that name a topic rather than report a case: an event's title («семинар "Как выявлять
+ * взятки"»), the fight against corruption, the Code of Conduct asked for as a document. Blanked out of the text before the in-scope rules read it, so the topic's
+ * words do not count as a report; the out-of-scope rules read the whole text.
+ */
+export const MASKS: readonly KeywordRule[] = [
+  r('ru', 'commercial', 0, [
+    '(семинар*|тренинг*|вебинар*|курс*|конференц*|форум*|мастер-класс*|лекци*|обучени*)_(на_тему_)?[«"“„][^»"”]{1,200}[»"”]',
+    // an event's price is not money taken from anyone (actor + money)
+    'стоимост*_участия_(составляет_)?\\d([\\d.,]|\\s(?=\\d)){0,12}(_(тыс*|тенге|теңге|тг|млн))?(_(тенге|теңге|тг))?',
+    'противодейств* коррупц*',
+    'борьб* (с|против)_коррупц*',
+  ]),
+  r('en', 'commercial', 0, [
+    '(seminar|training|webinar|course|conference|forum|masterclass)s?_(on_)?[«"“][^»"”]{1,200}[»"”]',
+    '(registration|participation|attendance)_fee_(is_)?\\d([\\d.,]|\\s(?=\\d)){0,12}(_(tenge|kzt|tg|usd))?',
+    'anti-?corrupt*',
+    '(fight*|combat*|counter*|prevent*) corrupt*',
+  ]),
+  r('kk', 'commercial', 0, [
+    '(семинар*|тренинг*|вебинар*|курс*|конференция*|форум*)_[«"“„][^»"”]{1,200}[»"”]',
+    '[«"“„][^»"”]{1,200}[»"”]_(семинар*|тренинг*|вебинар*|курс*|конференция*|форум*)',
+    'қатысу_(құны|бағасы|ақысы)_\\d([\\d.,]|\\s(?=\\d)){0,12}(_(мың|теңге|тг|млн))?(_(теңге|тг))?',
+    'сыбайлас_жемқорлыққа_қарсы',
+  ]),
+  r('ru', 'information', 0, [
+    '(копи*|текст*|экземпляр*)_(кодекс*|правил*|политик*|положени*)(_(делов*|корпоратив*|профессиональн*))?(_(этик*|поведен*))?',
+    '(найти|прочитать|скачать|посмотреть|ознакомиться_с) кодекс*(_(делов*|корпоратив*))?(_(этик*|поведен*))?',
+  ]),
+  r('en', 'information', 0, [
+    'cop(y|ies)_of (code_of_(conduct|ethics)|ethics_code|rules|policy)',
+    '(find|read|download|see|get)_(the_|your_)?code_of_(conduct|ethics)',
+  ]),
+  r('kk', 'information', 0, ['(әдеп_)?кодекс* (көшірме*|мәтін*)']),
 ];
 
 export const COMBINATIONS: readonly Combination[] = [

@@ -24,12 +24,15 @@ import {
   IN_CATEGORIES,
   IN_CUES,
   IN_RULES,
+  MASKS,
+  NOTE_RULES,
   OUT_CATEGORIES,
   OUT_RULES,
   type Category,
   type Cue,
   type InCategory,
   type KeywordRule,
+  type NoteCue,
   type OutCategory,
 } from './triage.rules.js';
 
@@ -262,6 +265,48 @@ function isCategoryCue(cue: Cue): cue is Category {
 // so no out-of-scope match can ever hide one.
 const IN_COMPILED = compile(IN_RULES);
 const OUT_COMPILED = compile(OUT_RULES);
+const NOTE_COMPILED = compile(NOTE_RULES);
+
+interface CompiledMask {
+  evidence: string;
+  regex: RegExp;
+  /** the mask can only match where one of these occurs (its first letters, or its opening quote) */
+  guards: readonly string[] | null;
+}
+
+/** What a mask must start with: its fixed first letters, or the characters of a leading `[…]`. */
+function maskGuards(folded: string): string[] | null {
+  const literals = literalPrefixes(folded);
+  if (literals !== null) return literals;
+  const leading = /^\[([^\]^\\]+)\]/.exec(folded);
+  return leading === null ? null : [...leading[1]!];
+}
+
+const MASKS_COMPILED: readonly CompiledMask[] = MASKS.flatMap((rule) =>
+  rule.patterns.map((pattern) => {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(`(?<![${WORD}])(?:${patternSource(pattern)})`, 'g');
+    } catch (cause) {
+      throw new Error(`triage mask "${pattern}" is not a valid pattern`, { cause });
+    }
+    const guards = maskGuards(foldText(pattern));
+    return { evidence: `${rule.lang}:${pattern} → masked (${rule.cue})`, regex, guards };
+  }),
+);
+
+/** The folded text with every mask's matches blanked (same length, so positions still agree). */
+function masked(folded: string, evidence: string[]): string {
+  let text = folded;
+  for (const mask of MASKS_COMPILED) {
+    if (mask.guards !== null && !mask.guards.some((guard) => text.includes(guard))) continue;
+    mask.regex.lastIndex = 0;
+    if (!mask.regex.test(text)) continue;
+    evidence.push(mask.evidence);
+    text = text.replace(mask.regex, (match) => ' '.repeat(match.length));
+  }
+  return text;
+}
 
 const KK_MARKERS =
   /(?<![\p{L}])(?:емес|жок|ушин|деп|керек|туралы|жане|бул|мен|сиз|биз|ма|ба|пе|гой)(?![\p{L}])/u;
@@ -368,7 +413,12 @@ interface RulesVerdict extends TriageResult {
   inCategory: InCategory | null;
   /** the best out-of-scope category among the cues that fired, if any did */
   outCategory: OutCategory | null;
+  /** why the model may not decide `in` (a thank-you letter, a wrongdoer outside AlES), or null */
+  modelInVeto: NoteCue | null;
 }
+
+/** The in-scope cues that only say who is spoken of: staff named in praise say nothing wrong. */
+const WHO_CUES: ReadonlySet<Cue> = new Set<Cue>(['actor', 'workplace']);
 
 function applyRules(text: string, language: Language | undefined): RulesVerdict {
   const folded = foldText(text);
@@ -376,9 +426,11 @@ function applyRules(text: string, language: Language | undefined): RulesVerdict 
   const starts = wordStarts(folded);
   const hits: Hit[] = [];
   const evidence: string[] = [];
-  scan(IN_COMPILED, folded, starts, kk, hits, evidence);
+  const inText = masked(folded, evidence);
+  scan(IN_COMPILED, inText, inText === folded ? starts : wordStarts(inText), kk, hits, evidence);
 
   const present = new Set<Cue>(hits.map((hit) => hit.cue));
+  const onlyWho = [...present].every((cue) => WHO_CUES.has(cue));
   for (const { when, cue, weight } of COMBINATIONS) {
     if (when.every((c) => present.has(c))) {
       hits.push({ cue, weight });
@@ -394,19 +446,34 @@ function applyRules(text: string, language: Language | undefined): RulesVerdict 
   for (const { cue, weight } of hits.slice(outStart)) {
     outScores.set(cue, (outScores.get(cue) ?? 0) + weight);
   }
+  const noteHits: Hit[] = [];
+  scan(NOTE_COMPILED, folded, starts, kk, noteHits, evidence);
+  const notes = new Set<Cue>(noteHits.map((hit) => hit.cue));
 
   // category scores: weights, and half a point for each hint, so that a topic breaks a tie
   const scores = new Map<Cue, number>();
   for (const { cue, weight } of hits) scores.set(cue, (scores.get(cue) ?? 0) + (weight || 0.5));
   const inCategory = best(IN_CATEGORIES, scores);
   const outCategory = best(OUT_CATEGORIES, scores);
-  const verdict = { folded, anyInSignal, inCategory, outCategory, evidence };
+  // rules 4.10 «employees and officials»: a wrongdoer outside AlES, and no employee named
+  const outsider = notes.has('elsewhere') && !present.has('actor') && !present.has('workplace');
+  const thanks = notes.has('thanks');
+  const modelInVeto: NoteCue | null = thanks ? 'thanks' : outsider ? 'elsewhere' : null;
+  const verdict = { folded, anyInSignal, inCategory, outCategory, evidence, modelInVeto };
+  const topic = best(OUT_CATEGORIES, outScores);
 
   if (inScore >= IN_THRESHOLD) {
-    return { ...verdict, scope: 'in', category: inCategory ?? 'conduct_other' };
+    if (!outsider) return { ...verdict, scope: 'in', category: inCategory ?? 'conduct_other' };
+    evidence.push('elsewhere, no AlES employee named → pending');
+    return { ...verdict, scope: 'pending', category: null };
+  }
+  // a letter that thanks the staff, names nobody else and says nothing wrong (no «but») is no
+  // case: its writer is told where letters to the Company go (the office: `information`)
+  if (thanks && !notes.has('contrast') && onlyWho) {
+    evidence.push('thanks, nothing wrong said → information');
+    return { ...verdict, scope: 'out', category: 'information' };
   }
   if (inScore > 0) return { ...verdict, scope: 'pending', category: null };
-  const topic = best(OUT_CATEGORIES, outScores);
   if (topic !== null && (outScores.get(topic) ?? 0) >= OUT_THRESHOLD) {
     return { ...verdict, scope: 'out', category: outCategory };
   }
@@ -450,6 +517,10 @@ export function triageWith(
   const opinion = consult(model, rules.folded);
   const pIn = opinion.scope.get('in') ?? 0;
   const pOut = opinion.scope.get('out') ?? 0;
+  if (pIn >= thresholds.in && rules.modelInVeto !== null) {
+    const said = `model: in ${round(pIn)} not taken (${rules.modelInVeto})`;
+    return { scope, category, evidence: [...evidence, said] };
+  }
   if (pIn >= thresholds.in) {
     const fromModel = rules.inCategory === null;
     const chosen = rules.inCategory ?? opinion.categoryAmong(IN_CATEGORIES).category;
