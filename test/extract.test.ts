@@ -949,3 +949,58 @@ describe('extractAppeal: addresses (column 4)', () => {
     expect(r.content).toBe('Мастер берет взятки.');
   });
 });
+
+describe('extractAppeal: what mail systems add under the letter', () => {
+  it.each([
+    ['a Mail.ru footer after the delimiter', '-- \nОтправлено из Почты Mail.ru'],
+    [
+      'Outlook for Android in Russian',
+      'Получить Outlook для Android\n----------------------------------------',
+    ],
+    [
+      'an English disclaimer',
+      'CONFIDENTIALITY NOTICE: This e-mail and any attachments are confidential and intended solely for the addressee.',
+    ],
+    [
+      'a Russian disclaimer',
+      'КОНФИДЕНЦИАЛЬНОСТЬ: Данное сообщение и все приложения к нему являются конфиденциальными.',
+    ],
+    [
+      'a disclaimer without a label',
+      'Данное сообщение и все вложения к нему являются конфиденциальными и предназначены исключительно для адресата.',
+    ],
+  ])('keeps the signature out of the content under %s', (_, footer) => {
+    const r = extractAppeal(
+      mail(`Мастер ТЭЦ-2 Исаев требует деньги за премию.\nБекова Алия\n8 702 102 10 20\n${footer}`),
+    );
+    expect(r.content).toBe('Мастер ТЭЦ-2 Исаев требует деньги за премию.');
+    expect(r.appellant).toMatchObject({ fullName: 'Бекова Алия', phone: '+77021021020' });
+  });
+
+  it('reads a clear-signed PGP letter without its armour', () => {
+    const r = extractAppeal(
+      mail(
+        [
+          '-----BEGIN PGP SIGNED MESSAGE-----',
+          'Hash: SHA256',
+          '',
+          'Начальник цеха Кенжебаев возит пассажиров на служебном автобусе за плату.',
+          '- -- ',
+          'Алиев Тимур',
+          '-----BEGIN PGP SIGNATURE-----',
+          '',
+          'iHUEARYIAB0WIQSk+4U6Cq9A1kxHe0PDTTIy3/fqhgUCawf/4wAKCRDDTTIy3/fq',
+          '=Xb2K',
+          '-----END PGP SIGNATURE-----',
+        ].join('\n'),
+        { fromName: 'Timur Aliyev' },
+      ),
+    );
+    expect(r.content).toBe(
+      'Начальник цеха Кенжебаев возит пассажиров на служебном автобусе за плату.',
+    );
+    expect(r.appellant.fullName).toBe('Алиев Тимур');
+    expect(r.language).toBe('ru');
+    expect(r.mixed).toBe(false);
+  });
+});

@@ -52,10 +52,14 @@ export const THANKS_ONLY =
 
 /** Lines that mail apps add; not the writer's words. */
 export const DEVICE_LINE: readonly RegExp[] = [
-  /^(?:отправлено с|отправлено из|sent from|sent with|get outlook for|download outlook for)(?=$|[^\p{L}]).{0,80}$/iu,
+  /^(?:отправлено с|отправлено из|sent from|sent with|get outlook for|download outlook for|получить outlook|скачать outlook|outlook для)(?=$|[^\p{L}]).{0,80}$/iu,
   /^.{0,40}(?:жіберілді|арқылы жіберілді)\.?$/iu,
   /^(?:этот e-?mail|this e-?mail|this message).{0,60}(?:virus|антивирус|confidential|конфиденциальн).*$/iu,
 ];
+
+/** The first line of a mail system's disclaimer: it and everything under it are not the letter. */
+export const DISCLAIMER_START =
+  /^(?:confidentiality\s+notice|disclaimer|legal\s+notice|important\s+notice|confidential(?:ity)?\s*:|this\s+(?:e-?mail|message|communication)(?:\s+and\s+any\s+(?:files|attachments)(?:\s+transmitted\s+with\s+it)?)?\s+(?:is|are|may\s+be|contains?)\s+(?:strictly\s+)?(?:confidential|privileged)|конфиденциальность\s*:|внимание!?\s*:?\s*(?:данное|это|настоящее)\s+(?:сообщение|письмо|электронное)|(?:данное|настоящее)\s+(?:сообщение|письмо|электронное\s+письмо)(?:\s+и\s+(?:все\s+)?(?:приложения|вложения)(?:\s+к\s+нему)?)?\s+(?:является|являются|содержит|может\s+содержать|предназначен)|бұл\s+(?:хат|хабарлама|электрондық\s+хат)\p{L}*\s.{0,60}құпия)/iu;
 
 // ---------------------------------------------------------------- column 3: the name
 

@@ -24,6 +24,7 @@ import {
   CONTACT_LABEL,
   IDENTITY_NUMBER_LINE,
   DEVICE_LINE,
+  DISCLAIMER_START,
   ELLIPSIS,
   FIRST_PERSON_REQUEST,
   FORWARD_START,
@@ -209,6 +210,7 @@ export function normaliseText(text: string): string {
   if (/<(?:br|p|div)\b[^>]*>/i.test(t)) {
     t = t.replace(/<(?:br|\/p|\/div|\/li|\/tr)\b[^>]*>/gi, '\n').replace(/<[^>]+>/g, '');
   }
+  if (t.includes('-----BEGIN PGP')) t = withoutPgpArmour(t);
   // each pass below is skipped when its one indispensable character is absent (most letters)
   if (t.includes('&')) {
     t = t
@@ -226,6 +228,14 @@ export function normaliseText(text: string): string {
   return t.replace(/[\u00A0\u2007\u202F\t]/g, ' ');
 }
 
+/** A clear-signed letter's text: its armour lines, hash header and signature block go. */
+function withoutPgpArmour(text: string): string {
+  return text
+    .replace(/-----BEGIN PGP SIGNED MESSAGE-----\n(?:[\w-]+: .*\n)*\n?/gu, '')
+    .replace(/-----BEGIN PGP SIGNATURE-----[\s\S]*?(?:-----END PGP SIGNATURE-----|$)/gu, '')
+    .replace(/^- (?=-)/gmu, '');
+}
+
 interface Letter {
   /** the writer's own words, before the signature */
   body: string[];
@@ -240,9 +250,11 @@ interface Letter {
 export function splitLetter(text: string): Letter {
   const lines = text.split('\n').map((l) => l.trimEnd());
   const historyAt = findHistoryStart(lines);
-  const own = lines
-    .slice(0, historyAt)
-    .filter((l) => !QUOTED_LINE.test(l) && !DEVICE_LINE.some((re) => re.test(l.trim())));
+  const own = withoutFooter(
+    lines
+      .slice(0, historyAt)
+      .filter((l) => !QUOTED_LINE.test(l) && !DEVICE_LINE.some((re) => re.test(l.trim()))),
+  );
   const sigAt = findSignatureStart(own);
   const body = trimBlank(own.slice(0, sigAt));
   const signature = trimBlank(own.slice(sigAt));
@@ -260,6 +272,25 @@ export function splitLetter(text: string): Letter {
     forwarded = trimBlank(rest.slice(i).filter((l) => !QUOTED_LINE.test(l)));
   }
   return { body, signature, forwarded, forwardedFrom };
+}
+
+/**
+ * The writer's lines without what their mail system adds under them: a confidentiality
+ * disclaimer and all below it, and a delimiter or rule left over from a dropped "Sent from"
+ * footer (it would hide the signature above it).
+ */
+function withoutFooter(lines: string[]): string[] {
+  const disclaimer = lines.findIndex((l) => DISCLAIMER_START.test(l.trim()));
+  const kept = disclaimer >= 0 ? lines.slice(0, disclaimer) : [...lines];
+  for (;;) {
+    const last = kept.at(-1)?.trim();
+    if (
+      last === undefined ||
+      !(last === '' || SIGNATURE_DELIMITER.test(last) || /^[-_=—]{5,}$/u.test(last))
+    )
+      return kept;
+    kept.pop();
+  }
 }
 
 const HEADER_LABEL = /^\*?[\p{L}]+\*?\s*:/u;
