@@ -1004,3 +1004,35 @@ describe('extractAppeal: what mail systems add under the letter', () => {
     expect(r.mixed).toBe(false);
   });
 });
+
+describe('extractAppeal: a company’s signature (columns 3 and 6)', () => {
+  it.each([
+    ['Директор ТОО «АлматыЭнергоСнаб»\nКасымов Р.Т.', 'Касымов Р.Т.', 'ТОО', 'АлматыЭнергоСнаб'],
+    ['Иванов Иван\nинженер ТОО «СтройМонтаж»', 'Иванов Иван', 'ТОО', 'СтройМонтаж'],
+    ['АО «Казахтелеком», Касенова А., менеджер', 'Касенова А.', 'АО', 'Казахтелеком'],
+    ['ИП Сейітов Н.А.\n8 701 555 66 77', 'Сейітов Н.А.', 'ИП', 'Сейітов Н.А.'],
+    ['КСК «Жетысу-3», председатель Ким В.', 'Ким В.', null, null],
+  ])('reads %j', (signature, name, legalForm, orgName) => {
+    const r = extractAppeal(mail(`Начальник цеха требовал взятку.\n\n${signature}`));
+    expect(r.appellant).toMatchObject({ fullName: name, legalForm, orgName });
+    expect(r.content).toBe('Начальник цеха требовал взятку.');
+  });
+
+  it('reads «Директор Касымов Р.Т.» under a letter a company writes', () => {
+    const r = extractAppeal(
+      mail(
+        'ТОО «АлматыЭнергоСнаб» сообщает, что начальник цеха требовал взятку.\nДиректор Касымов Р.Т.',
+      ),
+    );
+    expect(r.appellant.fullName).toBe('Касымов Р.Т.');
+  });
+
+  it.each(['ТОО Ромашка', 'Steppe Logistics LLP', 'Ахметова А. Б., Омбудсмен АО «АлЭС»'])(
+    'takes no person from %j',
+    (line) => {
+      expect(
+        extractAppeal(mail(`Начальник цеха требовал взятку.\n${line}`)).appellant.fullName,
+      ).toBeNull();
+    },
+  );
+});

@@ -266,6 +266,14 @@ export const SELF_INTRO = /(?:^|[.!?]\s+)(?:я|мен|i)\s*,\s*([^\n!?]{0,200})/
 export const REPRESENTATIVE_ROLE =
   /(?<![\p{L}])(?:директор\p{L}*|руководител\p{L}*|представител\p{L}*|учредител\p{L}*|владел\p{L}*|басшы\p{L}*|өкіл\p{L}*|құрылтайшы\p{L}*|director|owner|ceo|manager|representative|founder)(?![\p{L}])/iu;
 
+/** A post written beside a name in a signature: «Директор», «гл.бух», «председатель», "CEO". */
+export const ROLE_WORD =
+  /^(?:директор\p{L}*|генеральн\p{L}*|главн\p{L}*|гл\.?|гл\.бух\.?|бух\.?|бухгалтер\p{L}*|менеджер\p{L}*|инженер\p{L}*|председател\p{L}*|глава|руководител\p{L}*|представител\p{L}*|юрист\p{L}*|адвокат\p{L}*|заместител\p{L}*|зам\.?|начальник\p{L}*|старш\p{L}*|ведущ\p{L}*|специалист\p{L}*|төраға\p{L}*|басшы\p{L}*|бас|есепші\p{L}*|ceo|cfo|coo|manager|director|engineer|chairman|chairwoman|head|lawyer|accountant|president|owner)$/iu;
+
+/** A sole trader signs with the form and their own name: «ИП Сейітов Н.А.», «ЖК Ахметов Б.». */
+export const SOLE_TRADER =
+  /^(?:ИП|ЖК|ИП\s+|ЖК\s+)\s*((?:\p{Lu}[\p{Ll}\p{M}]+(?:-\p{Lu}[\p{Ll}\p{M}]+)?)(?:\s+(?:\p{Lu}\.\s?){1,2}|\s+\p{Lu}[\p{Ll}\p{M}]+){1,2})\s*$/u;
+
 /** The same, written after the organisation: «ТОО «…» в лице директора», «… ЖШС атынан», «… ЖШС директорымын». */
 export const REPRESENTS_ORG_BEFORE =
   /(?:в\s+лице|атынан|өкілімін|өкілі\s+ретінде|директорымын|басшысымын|құрылтайшысымын)(?![\p{L}])/giu;

@@ -23,6 +23,8 @@ import {
   ANONYMITY_WORD_ENDS,
   CONTACT_LABEL,
   IDENTITY_NUMBER_LINE,
+  ROLE_WORD,
+  SOLE_TRADER,
   DEVICE_LINE,
   DISCLAIMER_START,
   ELLIPSIS,
@@ -338,24 +340,26 @@ function findSignatureStart(lines: string[]): number {
   // An address line belongs to such a block only beside a name or phone line: alone, it may be
   // the place the complaint is about. A position line («ЖЭО-2, лаборант химцеха») belongs to it
   // only right under a contact line (the name).
+  // An organisation line («ТОО «Альфа»», «Директор ТОО «Альфа»») belongs to the block anywhere.
   let start = lines.length;
   let seen = 0;
   let anchored = false;
   let position = false;
-  for (let i = lines.length - 1; i >= 0 && seen < 5; i--) {
+  for (let i = lines.length - 1; i >= 0 && seen < 6; i--) {
     const line = (lines[i] ?? '').trim();
     if (line === '') continue;
     seen++;
-    if (line.length > 80 || isSentence(line)) break;
+    if (line.length > 100 || isSentence(line)) break;
     const contact =
       CONTACT_LABEL.test(line) ||
       IDENTITY_NUMBER_LINE.test(line) ||
-      asPersonName(line) !== null ||
+      nameOnLine(line) !== null ||
       isPhoneLine(line);
-    if (!contact && position) break;
-    const address = !contact && isAddressLine(line);
-    position = !contact && anchored && !address && isPositionLine(line);
-    if (!contact && !position && !address) break;
+    const organisation = !contact && isOrganisationLine(line);
+    if (!contact && !organisation && position) break;
+    const address = !contact && !organisation && isAddressLine(line);
+    position = !contact && !organisation && anchored && !address && isPositionLine(line);
+    if (!contact && !position && !address && !organisation) break;
     anchored ||= contact;
     if (anchored && !position) start = i;
   }
@@ -402,9 +406,13 @@ function withoutPhones(line: string): string | null {
   return rest;
 }
 
-/** A person's name on a line, also when a phone shares it: «Сергей Никитин 8 705 600 70 80». */
+/**
+ * A person's name on a line, also when a phone shares it («Сергей Никитин 8 705 600 70 80»), or
+ * an organisation and a post («Директор ТОО «Альфа» Касымов Р.Т.», «АО «Казахтелеком», Касенова
+ * А., менеджер», «ИП Сейітов Н.А.»).
+ */
 function nameOnLine(line: string): string | null {
-  const name = asPersonName(line);
+  const name = asPersonName(line) ?? nameBesideOrganisation(line);
   if (name !== null) return name;
   const rest = withoutPhones(line);
   if (rest === null) return null;
@@ -413,6 +421,36 @@ function nameOnLine(line: string): string | null {
     .replace(/^[\s,;:–—-]+|[\s,;:–—(-]+$/gu, '')
     .replace(/\s{2,}/g, ' ');
   return cleaned === '' ? null : asPersonName(cleaned);
+}
+
+function nameBesideOrganisation(line: string): string | null {
+  const soleTrader = SOLE_TRADER.exec(line)?.[1];
+  if (soleTrader !== undefined) return asPersonName(soleTrader);
+  if (!FORM_ALONE.test(line) && !line.split(/\s+/u).some((w) => ROLE_WORD.test(w))) return null;
+  // our own signature, quoted back to us («…, Омбудсмен АО «АлЭС»»), names no appellant
+  if (NOT_OUR_APPELLANT_ORG.test(line) || /омбудсм|ombudsm/iu.test(line)) return null;
+  // an unquoted organisation's name («ТОО Ромашка») is no person's
+  const orgWords = new Set((parseOrganisation(line)?.orgName ?? '').split(/\s+/u));
+  const withoutOrg = line.replace(QUOTED_ORGANISATION, ',');
+  for (const part of withoutOrg.split(/[,;]/u)) {
+    const words = part
+      .trim()
+      .split(/\s+/u)
+      .filter((w) => !ROLE_WORD.test(w) && !FORM_ALONE.test(w) && !orgWords.has(w));
+    const name = words.length > 0 ? asPersonName(words.join(' ')) : null;
+    if (name !== null) return name;
+  }
+  return null;
+}
+
+/** An organisation's signature line: a legal form and its name, or a post there, not a sentence. */
+function isOrganisationLine(line: string): boolean {
+  return (
+    line.length <= 100 &&
+    line.split(/\s+/u).length <= 10 &&
+    !isSentence(line) &&
+    (parseOrganisation(line) !== null || QUOTED_ORGANISATION.test(line))
+  );
 }
 
 function trimBlank(lines: string[]): string[] {
@@ -771,6 +809,11 @@ const FORM_THEN_NAME = new RegExp(`${FORM}\\s*(?:${QUOTED}|${UNQUOTED_NAME})`, '
 const QUOTED_THEN_FORM = new RegExp(`(?:${QUOTED})\\s*${FORM}`, 'u');
 const NAME_THEN_FORM = new RegExp(`${UNQUOTED_NAME}\\s+${FORM}`, 'u');
 const FORM_ALONE = new RegExp(FORM, 'u');
+/** «ТОО «Альфа»», «"Альфа" LLP», «КСК «Жетысу-3»»: a quoted name with a legal form or a short prefix. */
+const QUOTED_ORGANISATION = new RegExp(
+  `(?:(?:${FORM}|(?<![\\p{L}])\\p{Lu}{2,5})\\s*(?:${QUOTED})|(?:${QUOTED})\\s*${FORM})`,
+  'gu',
+);
 
 function findLegalForm(s: string): string | null {
   for (const [re, form] of LEGAL_FORM_LONG) if (re.test(s)) return form;
