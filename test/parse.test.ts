@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { parseMail, sanitizeFilename, singleLine } from '../src/ingest/parse.js';
+import { parseMail, sanitizeFilename, singleLine, withoutDataUris } from '../src/ingest/parse.js';
 import { detectCharset, normalizeCharset } from '../src/ingest/charset.js';
 import { plainShape } from '../src/ingest/mime-repair.js';
 import type { ParsedMail } from '../src/ingest/mail.models.js';
@@ -287,7 +287,55 @@ describe('parseMail HTML', () => {
     expect(mail.htmlOnly).toBe(false);
     expect(mail.text).not.toContain('ТОЛЬКО В HTML-ВЕРСИИ');
   });
+
+  describe('an inline image pasted as a data: URI', () => {
+    const photo = (bytes: number) =>
+      randomBytes(bytes).toString('base64').replace(/.{76}/g, '$&\n');
+
+    it('is dropped before the HTML limit applies, keeping the text after it', async () => {
+      const html =
+        '<html><body><p>Фото мусора у забора ТЭЦ-1.</p>' +
+        `<p><img src="data:image/jpeg;base64,${photo(3_000_000)}" width="600"></p>` +
+        `<div style="background:url('data:image/png;base64,${photo(10_000)}')">` +
+        'Фото сделано 24.11.2026 в 08:15.</div><p>Иманалиев Ринат</p></body></html>';
+      const mail = await parseMail(htmlOnly(html));
+      expect(mail.text).toContain('Фото сделано 24.11.2026 в 08:15.');
+      expect(mail.text).toContain('Иманалиев Ринат');
+      expect(mail.text).not.toContain('base64');
+      expect(mail.problems).not.toContain('html-truncated');
+    });
+
+    it('still leaves text beyond the limit cut and noted', async () => {
+      const html = `<p><img src="data:image/gif;base64,${photo(5_000)}">${'Слово. '.repeat(500)}КОНЕЦ</p>`;
+      const mail = await parseMail(htmlOnly(html), { maxHtmlChars: 2_000 });
+      expect(mail.text).toContain('Слово.');
+      expect(mail.text).not.toContain('КОНЕЦ');
+      expect(mail.problems).toContain('html-truncated');
+    });
+
+    it('never keeps more than the limit, however the URIs and the text fall', () => {
+      const html = `a<img src="data:,x">${'b'.repeat(50)}<i style="x:url(data:image/png;base64,AAAA)">c</i>`;
+      for (let max = 0; max <= html.length + 1; max++) {
+        const cut = withoutDataUris(html, max);
+        expect(cut.html.length).toBeLessThanOrEqual(max);
+        expect(cut.html).not.toContain('AAAA');
+        const whole = withoutDataUris(html, html.length).html;
+        expect(cut.truncated).toBe(whole.length > max);
+        expect(whole.startsWith(cut.html)).toBe(true);
+      }
+    });
+  });
 });
+
+function htmlOnly(html: string): Buffer {
+  return Buffer.from(
+    'From: Ринат <rinat.im@mail.ru>\r\nTo: ombudsman@ales.kz\r\nSubject: Photo\r\n' +
+      'Message-ID: <img@mail.ru>\r\nMIME-Version: 1.0\r\n' +
+      'Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n' +
+      html.replace(/\n/g, '\r\n') +
+      '\r\n',
+  );
+}
 
 describe('parseMail headers', () => {
   it('keeps message ids and references for threading replies to our acknowledgement', async () => {

@@ -318,7 +318,7 @@ function readableText(
   }
   if (!text.trim() && parsed.html) {
     text = cleanText(
-      htmlAsText(parsed.html, opts.maxHtmlChars ?? DEFAULT_MAX_HTML, ctx),
+      htmlAsText(parsed.html, opts.maxHtmlChars ?? DEFAULT_MAX_HTML, ctx.problems),
       ctx.problems,
     );
     htmlOnly = !ctx.sawPlainText || text.length > 0;
@@ -331,12 +331,9 @@ function readableText(
 }
 
 /** HTML → plain text: no script, style, images or markup; links kept as `text [url]`. */
-export function htmlAsText(html: string, maxChars: number, ctx?: RepairContext): string {
-  let input = html;
-  if (input.length > maxChars) {
-    ctx?.problems.add(PROBLEM.htmlTruncated);
-    input = input.slice(0, maxChars);
-  }
+export function htmlAsText(html: string, maxChars: number, problems?: Set<string>): string {
+  const { html: input, truncated } = withoutDataUris(html, maxChars);
+  if (truncated) problems?.add(PROBLEM.htmlTruncated);
   try {
     return htmlToText(input, {
       wordwrap: false,
@@ -358,9 +355,40 @@ export function htmlAsText(html: string, maxChars: number, ctx?: RepairContext):
       ],
     });
   } catch {
-    ctx?.problems.add(PROBLEM.htmlConversionFailed);
+    problems?.add(PROBLEM.htmlConversionFailed);
     return '';
   }
+}
+
+/**
+ * An inline image pasted into the HTML (`<img src="data:image/jpeg;base64,…">`, CSS
+ * `url(data:…)`): the URI's payload, up to the closing quote, parenthesis or tag. Base64 may be
+ * folded over lines, so whitespace belongs to it.
+ */
+const DATA_URI = /\bdata:(?:[a-z]+\/[a-z0-9.+-]+)?(?:;[^,"'()<>\s]*)*,[^"'()<>]*/giu;
+
+/**
+ * The HTML without its data: URIs, cut to `maxChars`. A pasted photo is megabytes of base64 that
+ * would use up the limit and push the letter's text after it out; it is no text, so it is dropped
+ * first. Built piece by piece up to the limit: never a copy larger than `maxChars`.
+ */
+export function withoutDataUris(
+  html: string,
+  maxChars: number,
+): { html: string; truncated: boolean } {
+  const pieces: string[] = [];
+  let kept = 0;
+  let at = 0;
+  for (const match of html.matchAll(DATA_URI)) {
+    const piece = html.slice(at, match.index);
+    if (kept + piece.length > maxChars) break;
+    pieces.push(piece);
+    kept += piece.length;
+    at = match.index + match[0].length;
+  }
+  const rest = html.length - at;
+  pieces.push(html.slice(at, at + Math.max(0, maxChars - kept)));
+  return { html: pieces.join(''), truncated: kept + rest > maxChars };
 }
 
 /** LF line ends; no NUL or other control characters but tab and newline. */
