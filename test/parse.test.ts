@@ -288,6 +288,48 @@ describe('parseMail HTML', () => {
     expect(mail.text).not.toContain('ТОЛЬКО В HTML-ВЕРСИИ');
   });
 
+  describe('a plain-text alternative that hides the HTML one', () => {
+    const letter =
+      'Уважаемый омбудсмен! Прошу проверить работу бригады по ремонту котла № 5 ЖЭО-2: ' +
+      'работы в актах указаны, но фактически не проводились, а оплата прошла. Мастер участка ' +
+      'требует подписать акты задним числом, иначе грозит лишить бригаду премии за квартал. ' +
+      'Прошу провести проверку и сообщить о её результатах. Бекмуханбетов Аскар, тел. 8 701 777 12 12';
+    const html = `<html><body><p>${letter.replace('. ', '.</p><p>')}</p></body></html>`;
+
+    it.each([
+      'Для просмотра этого письма используйте почтовую программу, поддерживающую HTML.',
+      'Ваш почтовый клиент не поддерживает HTML. Откройте письмо в браузере.',
+      'This is a multi-part message in MIME format.',
+      'Your email client does not support HTML messages.',
+      'To view this message, please use an HTML compatible email viewer!',
+      'Бұл хатты көру үшін HTML қолдайтын пошта бағдарламасын пайдаланыңыз.',
+    ])('reads the HTML when the plain part only says %j', async (stub) => {
+      const mail = await parseMail(alternative(stub, html));
+      expect(mail.text).toContain('котла № 5 ЖЭО-2');
+      expect(mail.text).not.toContain(stub.slice(0, 20));
+      expect(mail.htmlOnly).toBe(true);
+      expect(mail.problems).toContain('plain-text-stub');
+    });
+
+    it('reads the HTML when the plain part holds only a fraction of its text', async () => {
+      const mail = await parseMail(alternative(letter.slice(0, 60), html));
+      expect(mail.text).toContain('Бекмуханбетов Аскар');
+      expect(mail.problems).toContain('plain-text-short');
+    });
+
+    it('keeps a short letter about HTML, and a short plain part the HTML does not repeat', async () => {
+      const aboutHtml =
+        'Сайт АлЭС не поддерживает HTML-формы в моём браузере: жалобу подать нельзя.';
+      const same = await parseMail(alternative(aboutHtml, `<p>${aboutHtml}</p>`));
+      expect(same.text).toBe(aboutHtml);
+      expect(same.htmlOnly).toBe(false);
+      const note = 'Жалоба во вложении, пересылаю переписку.';
+      const other = await parseMail(alternative(note, html));
+      expect(other.text).toBe(note);
+      expect(other.problems).toEqual([]);
+    });
+  });
+
   describe('an inline image pasted as a data: URI', () => {
     const photo = (bytes: number) =>
       randomBytes(bytes).toString('base64').replace(/.{76}/g, '$&\n');
@@ -326,6 +368,20 @@ describe('parseMail HTML', () => {
     });
   });
 });
+
+function alternative(plain: string, html: string): Buffer {
+  const part = (type: string, body: string) =>
+    `--alt\r\nContent-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
+    `${Buffer.from(body).toString('base64')}\r\n`;
+  return Buffer.from(
+    'From: Аскар <askar.bek@kazmail.kz>\r\nTo: ombudsman@ales.kz\r\nSubject: Appeal\r\n' +
+      'Message-ID: <alt@kazmail.kz>\r\nMIME-Version: 1.0\r\n' +
+      'Content-Type: multipart/alternative; boundary="alt"\r\n\r\n' +
+      part('plain', plain) +
+      part('html', html) +
+      '--alt--\r\n',
+  );
+}
 
 function htmlOnly(html: string): Buffer {
   return Buffer.from(

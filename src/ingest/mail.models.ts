@@ -64,7 +64,10 @@ export interface ParsedMail {
   date: Date | null;
   /** readable plain text: the text part, or the HTML converted to text; LF line ends, no NUL */
   text: string;
-  /** true when the message had no plain-text body and `text` was derived from HTML */
+  /**
+   * true when `text` was derived from HTML: the message had no plain-text body, or only a stub
+   * of one (problems 'plain-text-stub', 'plain-text-short')
+   */
   htmlOnly: boolean;
   attachments: AttachmentMeta[];
   headers: MailHeaders;
@@ -96,6 +99,10 @@ export const PROBLEM = {
   undecodableBytes: 'undecodable-bytes',
   textTruncated: 'text-truncated',
   htmlTruncated: 'html-truncated',
+  /** the text/plain alternative only asked for an HTML client: the text is the HTML's */
+  plainTextStub: 'plain-text-stub',
+  /** the text/plain alternative held a fraction of the HTML's text: the text is the HTML's */
+  plainTextShort: 'plain-text-short',
   htmlConversionFailed: 'html-conversion-failed',
   nulBytes: 'nul-bytes',
   missingMessageId: 'missing-message-id',

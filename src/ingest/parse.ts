@@ -310,6 +310,7 @@ function readableText(
   opts: ParseOptions,
 ): { text: string; htmlOnly: boolean } {
   const maxText = opts.maxTextChars ?? DEFAULT_MAX_TEXT;
+  const maxHtml = opts.maxHtmlChars ?? DEFAULT_MAX_HTML;
   let text = cleanText(parsed.text, ctx.problems);
   let htmlOnly = false;
   if (!text && !parsed.html && ctx.problems.has(PROBLEM.brokenMime)) {
@@ -317,17 +318,88 @@ function readableText(
     if (text) ctx.problems.add(PROBLEM.salvagedText);
   }
   if (!text.trim() && parsed.html) {
-    text = cleanText(
-      htmlAsText(parsed.html, opts.maxHtmlChars ?? DEFAULT_MAX_HTML, ctx.problems),
-      ctx.problems,
-    );
+    text = cleanText(htmlAsText(parsed.html, maxHtml, ctx.problems), ctx.problems);
     htmlOnly = !ctx.sawPlainText || text.length > 0;
+  } else if (parsed.html && mayHideHtml(text, parsed.html)) {
+    const fuller = fullerHtmlText(text, parsed.html, maxHtml);
+    if (fuller) {
+      text = cleanText(fuller.text, ctx.problems);
+      for (const problem of fuller.problems) ctx.problems.add(problem);
+      htmlOnly = true;
+    }
   }
   if (text.length > maxText) {
     ctx.problems.add(PROBLEM.textTruncated);
     text = text.slice(0, maxText);
   }
   return { text, htmlOnly };
+}
+
+/**
+ * What mailers put in the text/plain alternative when they only mean the HTML to be read: a
+ * request to use an HTML-capable client, or the MIME preamble. Read on a short plain part only.
+ */
+const PLAIN_STUB = new RegExp(
+  [
+    'this\\s+is\\s+a\\s+multi-?part\\s+message\\s+in\\s+mime\\s+format',
+    "(?:client|program|reader|viewer|browser)\\s+(?:does\\s+not|doesn't|cannot|can't|can\\s+not)\\s+(?:support|display|show|read)\\s+html",
+    'html[-\\s](?:compatible|capable|enabled)',
+    '(?:message|e-?mail)\\s+(?:is|was\\s+sent)\\s+in\\s+html',
+    'поддерживающ\\p{L}*\\s+(?:формат\\s+)?html',
+    'не\\s+поддерживает\\s+(?:формат\\s+)?html',
+    '(?:письмо|сообщение)\\s+(?:в\\s+формате|содержит)\\s+html',
+    'html[-\\s]?(?:ді|ды|ні|ны)?\\s+(?:қолдайтын|қолдамайды)',
+  ].join('|'),
+  'iu',
+);
+/** A plain part longer than this is a letter, whatever it says about HTML. */
+const STUB_MAX_CHARS = 400;
+/** A plain part longer than this is not checked against the HTML (no conversion for it). */
+const SHORT_PLAIN_CHARS = 1_000;
+/** The HTML's text counts as fuller when this many times longer, and by this many characters. */
+const FULLER_RATIO = 3;
+const FULLER_MIN_EXTRA = 200;
+
+/** Whitespace runs as one space: plain and HTML text break their lines differently. */
+function words(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+function isPlainStub(text: string): boolean {
+  return text.length <= STUB_MAX_CHARS && PLAIN_STUB.test(text);
+}
+
+/**
+ * Whether the plain part may hide a fuller HTML one: a stub, or short beside HTML long enough to
+ * hold far more text. A cheap test on lengths, so that most mail never converts its HTML.
+ */
+function mayHideHtml(text: string, html: string): boolean {
+  if (isPlainStub(text)) return true;
+  return text.length <= SHORT_PLAIN_CHARS && html.length > FULLER_RATIO * text.length;
+}
+
+/**
+ * The HTML's text when the plain part is a stub, or a short piece of what the HTML says (its
+ * words found in the HTML's text, which is far longer); null to keep the plain part. The
+ * problems of the conversion are returned, not noted, so that a rejected one leaves none.
+ */
+function fullerHtmlText(
+  plain: string,
+  html: string,
+  maxHtml: number,
+): { text: string; problems: Set<string> } | null {
+  const problems = new Set<string>();
+  const text = htmlAsText(html, maxHtml, problems).trim();
+  if (!text) return null;
+  const saysToo = words(text).includes(words(plain).slice(0, 200));
+  // a letter that mentions HTML says so in its HTML alternative too; a stub's HTML does not
+  if (isPlainStub(plain) && !saysToo) {
+    return { text, problems: problems.add(PROBLEM.plainTextStub) };
+  }
+  const fuller =
+    text.length >= FULLER_RATIO * plain.length && text.length - plain.length >= FULLER_MIN_EXTRA;
+  if (!fuller || !saysToo) return null;
+  return { text, problems: problems.add(PROBLEM.plainTextShort) };
 }
 
 /** HTML → plain text: no script, style, images or markup; links kept as `text [url]`. */
