@@ -226,6 +226,28 @@ describe('classifyMail rules', () => {
     expect(classifyMail(failed, CTX).reason).toBe(REASON.failedRecipients);
   });
 
+  it('recognises an Exchange non-delivery report without the null Return-Path', () => {
+    const ndrHeader = mail({ headers: { 'x-ms-exchange-message-is-ndr': [''] } });
+    expect(classifyMail(ndrHeader, CTX)).toMatchObject({
+      kind: 'bounce',
+      reason: REASON.exchangeNdr,
+    });
+    const system = { address: 'MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@x.kz', name: '' };
+    expect(classifyMail(mail({ from: system }), CTX).reason).toBe(REASON.exchangeSystem);
+    for (const subject of [
+      'Не удается доставить: Обращение № 12',
+      'Не удаётся доставить: Обращение № 12',
+      'Недоставляемое сообщение: Обращение № 12',
+    ]) {
+      expect(classifyMail(mail({ subject }), CTX).reason).toBe(REASON.bounceSubject);
+    }
+    // a person named like the system mailbox, or writing about undelivered mail
+    const person = { address: 'microsoft.exchange.fan@x.kz', name: '' };
+    expect(classifyMail(mail({ from: person }), CTX).kind).toBe('appeal');
+    const about = mail({ subject: 'Почему мне не удается доставить показания счётчика?' });
+    expect(classifyMail(about, CTX).kind).toBe('appeal');
+  });
+
   it('needs Precedence with List-Unsubscribe to call mail a list, List-Id alone suffices', () => {
     const unsubscribeOnly = mail({ headers: { 'list-unsubscribe': ['<mailto:u@x.kz>'] } });
     expect(classifyMail(unsubscribeOnly, CTX).kind).toBe('appeal');

@@ -32,7 +32,9 @@ export const REASON = {
   ownAddress: 'own-address',
   deliveryReport: 'content-type:multipart/report',
   failedRecipients: 'x-failed-recipients',
+  exchangeNdr: 'x-ms-exchange-message-is-ndr',
   mailerDaemon: 'from:mailer-daemon',
+  exchangeSystem: 'from:microsoft-exchange',
   bounceSubject: 'subject:bounce',
   nullReturnPath: 'return-path:null',
   autoSubmitted: 'auto-submitted',
@@ -63,6 +65,8 @@ type Verdict = { kind: Exclude<MailKind, 'appeal'>; reason: string };
 const ROLE_LOCAL_PART =
   /^(mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?|mail[-_.]?daemon)([-+_.].*)?$/i;
 
+const EXCHANGE_SYSTEM_MAILBOX = /^microsoftexchange[0-9a-f]{32}$/i;
+
 const BOUNCE_SUBJECT = new RegExp(
   [
     '^undelivered mail returned to sender',
@@ -72,6 +76,9 @@ const BOUNCE_SUBJECT = new RegExp(
     '^mail delivery failed',
     '^delivery failure',
     '^returned mail:',
+    '^не удается доставить:',
+    '^не удаётся доставить:',
+    '^недоставляемое сообщение',
     '^failure notice',
     '^недоставленное сообщение',
     '^не доставлено:',
@@ -210,8 +217,17 @@ function bounceVerdict(mail: ParsedMail): Verdict | null {
   if (header(mail, 'x-failed-recipients').length > 0) {
     return { kind: 'bounce', reason: REASON.failedRecipients };
   }
-  if (/^(mailer-daemon|postmaster|mail-daemon)$/i.test(localPart(mail.from?.address))) {
+  // Exchange marks its non-delivery reports with a header of no value; mailparser keeps it
+  if (header(mail, 'x-ms-exchange-message-is-ndr').length > 0) {
+    return { kind: 'bounce', reason: REASON.exchangeNdr };
+  }
+  const sender = localPart(mail.from?.address);
+  if (/^(mailer-daemon|postmaster|mail-daemon)$/i.test(sender)) {
     return { kind: 'bounce', reason: REASON.mailerDaemon };
+  }
+  // Exchange's system mailbox (MicrosoftExchange + 32 hex digits) sends its reports: no person
+  if (EXCHANGE_SYSTEM_MAILBOX.test(sender)) {
+    return { kind: 'bounce', reason: REASON.exchangeSystem };
   }
   if (BOUNCE_SUBJECT.test(mail.subject)) return { kind: 'bounce', reason: REASON.bounceSubject };
   return null;
