@@ -31,6 +31,7 @@ function mail(overrides: Partial<ParsedMail> = {}): ParsedMail {
     text: 'Прошу проверить счёт.',
     htmlOnly: false,
     attachments: [],
+    calendarMethod: null,
     headers: {},
     problems: [],
     ...overrides,
@@ -246,6 +247,21 @@ describe('classifyMail rules', () => {
     expect(classifyMail(mail({ from: person }), CTX).kind).toBe('appeal');
     const about = mail({ subject: 'Почему мне не удается доставить показания счётчика?' });
     expect(classifyMail(about, CTX).kind).toBe('appeal');
+  });
+
+  it.each(['REQUEST', 'REPLY', 'CANCEL', 'COUNTER'])(
+    'records a calendar %s (iMIP) as automatic',
+    (calendarMethod) => {
+      expect(classifyMail(mail({ calendarMethod }), CTX)).toMatchObject({
+        kind: 'auto-reply',
+        reason: REASON.calendar,
+        answerable: false,
+      });
+    },
+  );
+
+  it('keeps a letter that only shares an event an appeal', () => {
+    expect(classifyMail(mail({ calendarMethod: 'PUBLISH' }), CTX).kind).toBe('appeal');
   });
 
   it('needs Precedence with List-Unsubscribe to call mail a list, List-Id alone suffices', () => {

@@ -548,6 +548,21 @@ describe('parseMail attachments', () => {
     });
   });
 
+  it.each([
+    ['calendar-request-outlook-ru.eml', 'REQUEST'],
+    ['calendar-reply-google-en.eml', 'REPLY'],
+    ['calendar-cancel-kk.eml', 'CANCEL'],
+    ['appeal-with-ics-attachment.eml', null],
+  ])(
+    'reads the iMIP method of %s: %s, not that of a calendar file attached by hand',
+    async (name, method) => {
+      const raw = readFileSync(join(import.meta.dirname, 'fixtures', 'mail-automatic', name));
+      const mail = await parseMail(raw, {});
+      expect(mail.calendarMethod).toBe(method);
+      expect(mail.attachments.some((a) => a.contentType === 'text/calendar')).toBe(true);
+    },
+  );
+
   it('sanitises file names: no path, control or bidi characters, no leading dots', () => {
     expect(sanitizeFilename('../../etc/passwd')).toBe('passwd');
     expect(sanitizeFilename('C:\\Users\\x\\скан.pdf')).toBe('скан.pdf');

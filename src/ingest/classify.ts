@@ -45,6 +45,7 @@ export const REASON = {
   autoResponseSuppress: 'x-auto-response-suppress',
   autoReplySubject: 'subject:auto-reply',
   autoReplyBody: 'body:sent-automatically',
+  calendar: 'content-type:text/calendar',
   listId: 'list-id',
   listUnsubscribe: 'list-unsubscribe',
   spamFlag: 'x-spam-flag',
@@ -151,6 +152,7 @@ export function classifyMail(mail: ParsedMail, ctx: ClassifyContext): Classifica
     ownVerdict(mail, ctx) ??
     bounceVerdict(mail) ??
     autoReplyVerdict(mail) ??
+    calendarVerdict(mail) ??
     nullReturnPathVerdict(mail) ??
     listVerdict(mail) ??
     spamVerdict(mail, ctx);
@@ -286,6 +288,27 @@ function ownTopOfText(text: string): string {
     .filter((line) => !QUOTED_LINE.test(line))
     .join('\n')
     .slice(0, AUTO_REPLY_BODY_CHARS);
+}
+
+/**
+ * The iTIP methods (RFC 5546 §1.4) a calendar program sends to schedule: an invitation, its
+ * answer, a cancellation. Made by a program on a click, never a written appeal. PUBLISH only
+ * shares an event and a person may send one, so it is not among them.
+ */
+const SCHEDULING_METHODS = new Set([
+  'REQUEST',
+  'REPLY',
+  'CANCEL',
+  'ADD',
+  'REFRESH',
+  'COUNTER',
+  'DECLINECOUNTER',
+]);
+
+function calendarVerdict(mail: ParsedMail): Verdict | null {
+  return mail.calendarMethod !== null && SCHEDULING_METHODS.has(mail.calendarMethod)
+    ? { kind: 'auto-reply', reason: REASON.calendar }
+    : null;
 }
 
 /** RFC 3834 asks auto-responders to send from the null path too; checked after them. */

@@ -71,6 +71,11 @@ export interface ParsedMail {
    */
   htmlOnly: boolean;
   attachments: AttachmentMeta[];
+  /**
+   * the iTIP method of a calendar invitation, reply or cancellation (RFC 6047: a text/calendar
+   * part with a method parameter), uppercase: 'REQUEST', 'REPLY', 'CANCEL'…; null when none
+   */
+  calendarMethod: string | null;
   headers: MailHeaders;
   /** short codes (PROBLEM_*), never content: safe to log */
   problems: string[];

@@ -18,6 +18,7 @@ import {
   type HeaderLines,
   type Headers,
   type MessageText,
+  type StructuredHeader,
 } from 'mailparser';
 import mailsplit from '@zone-eu/mailsplit';
 import { coerceError } from '../errors.js';
@@ -61,6 +62,7 @@ interface RawParse {
   text: string;
   html: string;
   attachments: AttachmentMeta[];
+  calendarMethod: string | null;
 }
 
 export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
@@ -165,6 +167,7 @@ function runParser(
       text: '',
       html: '',
       attachments: [],
+      calendarMethod: null,
     };
     let pending = 0;
     let ended = false;
@@ -179,6 +182,7 @@ function runParser(
         result.html = data.html ?? '';
         return;
       }
+      result.calendarMethod ??= calendarMethodOf(data.headers);
       pending++;
       const digest = digests[Number(data.headers.get(HASHED_MARKER) ?? NaN)];
       (digest ? skipAttachment(data, digest) : hashAttachment(data))
@@ -216,6 +220,30 @@ function runParser(
 function* slices(raw: Buffer, size: number): Generator<Buffer> {
   for (let offset = 0; offset < raw.length; offset += size)
     yield raw.subarray(offset, offset + size);
+}
+
+/**
+ * The method of an iMIP part (RFC 6047 §2.4: text/calendar whose Content-Type names the iTIP
+ * method, as every calendar program's invitation, reply and cancellation does), uppercase; null
+ * for any other part, a calendar file attached by hand included (it has no method parameter).
+ */
+function calendarMethodOf(headers: Headers): string | null {
+  const type = headers.get('content-type');
+  if (!isStructured(type) || type.value.trim().toLowerCase() !== 'text/calendar') return null;
+  const method = singleLine(type.params.method ?? '').toUpperCase();
+  return method ? method.slice(0, 40) : null;
+}
+
+function isStructured(value: unknown): value is StructuredHeader {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'value' in value &&
+    typeof value.value === 'string' &&
+    'params' in value &&
+    typeof value.params === 'object' &&
+    value.params !== null
+  );
 }
 
 /** Reads an attachment's content into a hash and releases it; the bytes are not kept. */
@@ -269,7 +297,14 @@ async function parseHeadersOnly(raw: Buffer): Promise<RawParse> {
   try {
     return await runParser(headersOnly, ctx, false);
   } catch {
-    return { headers: new Map(), headerLines: [], text: '', html: '', attachments: [] };
+    return {
+      headers: new Map(),
+      headerLines: [],
+      text: '',
+      html: '',
+      attachments: [],
+      calendarMethod: null,
+    };
   }
 }
 
@@ -299,6 +334,7 @@ function toParsedMail(parsed: RawParse, ctx: RepairContext, opts: ParseOptions):
     text: body.text,
     htmlOnly: body.htmlOnly,
     attachments: parsed.attachments,
+    calendarMethod: parsed.calendarMethod,
     headers: classificationHeaders(parsed.headerLines),
     problems: [...problems].sort(),
   };
