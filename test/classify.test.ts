@@ -264,6 +264,38 @@ describe('classifyMail rules', () => {
     expect(classifyMail(mail({ calendarMethod: 'PUBLISH' }), CTX).kind).toBe('appeal');
   });
 
+  describe('a read receipt written as a plain letter', () => {
+    const ack = '<appeal-12.ack@senim.ales.kz>';
+    it.each([
+      'Здравствуйте!\n\nВаше письмо от 26.11.2026 10:00:00 с темой "Обращение № 12" было прочитано 26.11.2026 10:20:11.',
+      'Ваше сообщение\n\n  Кому: ombudsman@ales.kz\n  Тема: Обращение № 12\n  Отправлено: 26.11.2026 10:00\n\nбыло прочитано среда, 26 ноября 2026 г. 10:20:11 (UTC+05:00) Астана.',
+      'Your message\n\n  To: ombudsman@ales.kz\n  Subject: Appeal No. 12\n\nwas read on Thursday, November 26, 2026 10:20:11 AM.',
+      'Сіздің 26.11.2026 10:00 жіберген хатыңыз 26.11.2026 10:20 оқылды.',
+    ])('is automatic in a reply: %j', (text) => {
+      const receipt = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(receipt, CTX)).toMatchObject({
+        kind: 'auto-reply',
+        reason: REASON.readReceiptBody,
+      });
+    });
+
+    it('is automatic under a receipt subject, with no In-Reply-To', () => {
+      const text = 'Your message\n\n  Subject: Appeal\n\nwas read on 26/11/2026 10:20.';
+      const receipt = mail({ subject: 'Read: Appeal', text });
+      expect(classifyMail(receipt, CTX).reason).toBe(REASON.readReceiptBody);
+      expect(classifyMail(mail({ text }), CTX).kind).toBe('appeal');
+    });
+
+    it.each([
+      'Ваше письмо я прочитала 26.11.2026, но с номером не согласна: прошу объединить обращения.',
+      'Ваше письмо от 2 декабря было прочитано мною только 5 декабря, ответ по существу не дан.',
+      `Ваше письмо от 26.11.2026 было прочитано 26.11.2026. ${'Но счёт так и не пересчитали. '.repeat(25)}`,
+    ])('is a person who writes about reading our answer: %j', (text) => {
+      const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(reply, CTX).kind).toBe('appeal');
+    });
+  });
+
   it('needs Precedence with List-Unsubscribe to call mail a list, List-Id alone suffices', () => {
     const unsubscribeOnly = mail({ headers: { 'list-unsubscribe': ['<mailto:u@x.kz>'] } });
     expect(classifyMail(unsubscribeOnly, CTX).kind).toBe('appeal');

@@ -45,6 +45,7 @@ export const REASON = {
   autoResponseSuppress: 'x-auto-response-suppress',
   autoReplySubject: 'subject:auto-reply',
   autoReplyBody: 'body:sent-automatically',
+  readReceiptBody: 'body:read-receipt',
   calendar: 'content-type:text/calendar',
   listId: 'list-id',
   listUnsubscribe: 'list-unsubscribe',
@@ -141,6 +142,32 @@ const OUR_AUTOMATIC_LINE = new RegExp(
 );
 /** How far into a reply's text its own words are read for AUTO_REPLY_BODY. */
 const AUTO_REPLY_BODY_CHARS = 400;
+
+const WEEKDAY =
+  '(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const MONTH =
+  '(?:january|february|march|april|may|june|july|august|september|october|november|december)';
+
+/**
+ * A read receipt written as a plain letter (The Bat!, Outlook without MDN): "your message …
+ * was read" and the moment it was, in the receipt's own words. A person who answers «ваше письмо
+ * я прочитала» writes neither the passive nor a date right after it.
+ */
+const READ_RECEIPT_BODY = new RegExp(
+  [
+    `ваш[еа]?\\s+(?:письмо|сообщение)[\\s\\S]{0,400}?(?:было\\s+)?прочитано\\s+(?:в\\s+)?(?:${WEEKDAY},?\\s+)?\\d`,
+    `your\\s+(?:message|e-?mail)[\\s\\S]{0,400}?was\\s+read\\s+(?:on\\s+|at\\s+)?(?:${WEEKDAY},?\\s+)?(?:${MONTH}\\s+)?\\d`,
+    '(?:хатыңыз|хабарламаңыз)[\\s\\S]{0,400}?\\d[^\\n]{0,60}?оқылды(?![\\p{L}])',
+  ].join('|'),
+  'iu',
+);
+
+/** Subjects of read receipts; only with READ_RECEIPT_BODY, which a person does not write. */
+const READ_RECEIPT_SUBJECT =
+  /^(?:прочитано|прочитан[оа]?\s+сообщение|уведомление\s+о\s+прочтении|read|read\s+receipt|return\s+receipt|оқылды|оқылғаны\s+туралы\s+хабарлама)\s*:/iu;
+
+/** A reply whose own words run longer than this is a letter, whatever its first lines say. */
+const SHORT_REPLY_CHARS = 600;
 
 // Phrases a person might also use as a subject («Отпуск» is an HR topic): counted only when the
 // whole subject is the phrase (optionally with ':' and dates) and the mail answers an earlier one.
@@ -261,11 +288,21 @@ function autoReplyVerdict(mail: ParsedMail): Verdict | null {
     return { kind: 'auto-reply', reason: REASON.autoResponseSuppress };
   }
   if (isAutoReplySubject(mail)) return { kind: 'auto-reply', reason: REASON.autoReplySubject };
-  if (
-    answersEarlierMail(mail) &&
-    AUTO_REPLY_BODY.test(ownTopOfText(mail.text).replace(OUR_AUTOMATIC_LINE, ''))
-  ) {
+  return answersEarlierMail(mail) || READ_RECEIPT_SUBJECT.test(mail.subject.trim())
+    ? autoReplyTextVerdict(mail)
+    : null;
+}
+
+/** A reply that says in its own first lines it was sent automatically, or what for. */
+function autoReplyTextVerdict(mail: ParsedMail): Verdict | null {
+  const own = ownWords(mail.text);
+  const top = own.slice(0, AUTO_REPLY_BODY_CHARS);
+  const short = own.length <= SHORT_REPLY_CHARS;
+  if (answersEarlierMail(mail) && AUTO_REPLY_BODY.test(top.replace(OUR_AUTOMATIC_LINE, ''))) {
     return { kind: 'auto-reply', reason: REASON.autoReplyBody };
+  }
+  if (short && READ_RECEIPT_BODY.test(own)) {
+    return { kind: 'auto-reply', reason: REASON.readReceiptBody };
   }
   return null;
 }
@@ -280,14 +317,14 @@ function isAutoReplySubject(mail: ParsedMail): boolean {
   return answersEarlierMail(mail) && WEAK_AUTO_REPLY_SUBJECT.test(subject);
 }
 
-/** The first characters of the text, above its quoted history and without quoted lines. */
-function ownTopOfText(text: string): string {
+/** The writer's own words: the text above its quoted history, without quoted lines. */
+function ownWords(text: string): string {
   const lines = text.split('\n');
   return lines
     .slice(0, findHistoryStart(lines))
     .filter((line) => !QUOTED_LINE.test(line))
     .join('\n')
-    .slice(0, AUTO_REPLY_BODY_CHARS);
+    .trim();
 }
 
 /**
