@@ -296,6 +296,39 @@ describe('classifyMail rules', () => {
     });
   });
 
+  describe('an out-of-office notice with no automatic header or subject', () => {
+    const ack = '<appeal-12.ack@senim.ales.kz>';
+    it.each([
+      'Здравствуйте! Я в отпуске до 10 декабря, письмо прочитаю по возвращении.',
+      'Меня нет на месте до 08.12.2026. По срочным вопросам звоните +7 701 000 00 01.',
+      'Добрый день. Нахожусь в командировке с 1 по 5 декабря, почту читаю редко.',
+      'Я временно отсутствую на рабочем месте до 14 декабря.',
+      'Сәлеметсіз бе! 10 желтоқсанға дейін демалыста боламын.',
+      'Мен уақытша жоқпын. Шұғыл сұрақтар бойынша: +7 727 300 44 55.',
+      "Hello, I'm on annual leave until 7 December with no access to e-mail.",
+      'I am out of the office. For urgent matters contact s.bekova@steppe-eng.kz.',
+    ])('is automatic when it answers our mail: %j', (text) => {
+      const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(reply, CTX)).toMatchObject({
+        kind: 'auto-reply',
+        reason: REASON.absenceBody,
+      });
+      expect(classifyMail(mail({ text }), CTX).kind).toBe('appeal');
+    });
+
+    it.each([
+      'Дополняю: мастер отправил меня в отпуск без оплаты, хотя работы много.',
+      'Я был в отпуске до 10 ноября, а когда вернулся, счёт за свет вырос вдвое.',
+      'Пока я была в отпуске, у нас отключили свет на трое суток.',
+      'Мен демалыста болдым, үйге оралсам, есептегіш ауыстырылған.',
+      'I was on leave until 10 November and came back to a bill twice as high.',
+      `Я в отпуске до 10 декабря, но пишу о важном. ${'Мастер участка требует деньги за подключение. '.repeat(15)}`,
+    ])('is a person writing about leave in a reply: %j', (text) => {
+      const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(reply, CTX).kind).toBe('appeal');
+    });
+  });
+
   it('needs Precedence with List-Unsubscribe to call mail a list, List-Id alone suffices', () => {
     const unsubscribeOnly = mail({ headers: { 'list-unsubscribe': ['<mailto:u@x.kz>'] } });
     expect(classifyMail(unsubscribeOnly, CTX).kind).toBe('appeal');

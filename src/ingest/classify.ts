@@ -46,6 +46,7 @@ export const REASON = {
   autoReplySubject: 'subject:auto-reply',
   autoReplyBody: 'body:sent-automatically',
   readReceiptBody: 'body:read-receipt',
+  absenceBody: 'body:out-of-office',
   calendar: 'content-type:text/calendar',
   listId: 'list-id',
   listUnsubscribe: 'list-unsubscribe',
@@ -165,6 +166,30 @@ const READ_RECEIPT_BODY = new RegExp(
 /** Subjects of read receipts; only with READ_RECEIPT_BODY, which a person does not write. */
 const READ_RECEIPT_SUBJECT =
   /^(?:прочитано|прочитан[оа]?\s+сообщение|уведомление\s+о\s+прочтении|read|read\s+receipt|return\s+receipt|оқылды|оқылғаны\s+туралы\s+хабарлама)\s*:/iu;
+
+/**
+ * An absence notice: the writer says they are away now, as of themselves (first person,
+ * present or future) and mostly until a date. Read only at the top of a short answer to earlier
+ * mail (see autoReplyVerdict): a person writes «я был в отпуске до…» or «отправил меня в отпуск»
+ * in a letter about something else.
+ */
+const ABSENCE_NOTICE = new RegExp(
+  [
+    // ru: «Я в отпуске до 10 декабря», «Нахожусь в ежегодном отпуске по 08.12», «Буду в командировке с 1 по 5»
+    '(?<![\\p{L}])(?:я|нахожусь|буду)\\s+(?:сейчас\\s+|временно\\s+)?(?:в|на)\\s+(?:\\p{L}+\\s+)?(?:отпуске|командировке|больничном)\\s+(?:до|по|с\\s+\\d)(?![\\p{L}])',
+    // ru: «Меня нет на месте до 08.12», «Меня не будет в офисе до понедельника»
+    '(?<![\\p{L}])меня\\s+(?:сейчас\\s+|временно\\s+)?(?:нет|не\\s+будет)\\s+(?:на\\s+(?:рабочем\\s+)?месте|в\\s+офисе)\\s+(?:до|по|с\\s+\\d)(?![\\p{L}])',
+    // ru: «Я временно отсутствую до…», «буду отсутствовать на рабочем месте по…»
+    '(?<![\\p{L}])(?:отсутствую|буду\\s+отсутствовать)\\s+(?:\\p{L}+\\s+){0,3}?(?:до|по|с\\s+\\d)(?![\\p{L}])',
+    // kk: «демалыстамын», «демалыста боламын», «еңбек демалысындамын», «уақытша жоқпын», «кеңседе жоқпын», «іссапардамын»
+    '(?<![\\p{L}])(?:демалыстамын|демалыста\\s+боламын|демалысындамын|демалысында\\s+боламын|іссапардамын|іссапарда\\s+боламын)(?![\\p{L}])',
+    '(?<![\\p{L}])(?:уақытша|кеңседе|жұмыс\\s+орнымда|орнымда)\\s+(?:жоқпын|болмаймын)(?![\\p{L}])',
+    // en: "I am out of the office", "I'm on annual leave until", "I will be away from 1 to 5 December"
+    "(?<![\\p{L}])I\\s*(?:am|'m|’m|will\\s+be)\\s+(?:currently\\s+)?out\\s+of\\s+(?:the\\s+)?office(?![\\p{L}])",
+    "(?<![\\p{L}])I\\s*(?:am|'m|’m|will\\s+be)\\s+(?:currently\\s+)?(?:away|on\\s+(?:annual\\s+|sick\\s+|parental\\s+)?(?:leave|vacation|holiday)|travell?ing|on\\s+a\\s+business\\s+trip)\\s+(?:until|till|through|from|and\\s+will)(?![\\p{L}])",
+  ].join('|'),
+  'iu',
+);
 
 /** A reply whose own words run longer than this is a letter, whatever its first lines say. */
 const SHORT_REPLY_CHARS = 600;
@@ -303,6 +328,9 @@ function autoReplyTextVerdict(mail: ParsedMail): Verdict | null {
   }
   if (short && READ_RECEIPT_BODY.test(own)) {
     return { kind: 'auto-reply', reason: REASON.readReceiptBody };
+  }
+  if (short && answersEarlierMail(mail) && ABSENCE_NOTICE.test(top)) {
+    return { kind: 'auto-reply', reason: REASON.absenceBody };
   }
   return null;
 }
