@@ -12,6 +12,8 @@ import { parseMail } from '../src/ingest/parse.js';
 import type { ParsedMail } from '../src/ingest/mail.models.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'mail');
+/** Automatic mail that only its structure or its words tell, and appeals that look like it. */
+const AUTOMATIC_FIXTURES = join(import.meta.dirname, 'fixtures', 'mail-automatic');
 const CTX: ClassifyContext = { ownAddresses: ['ombudsman@ales.kz'], dmarcFailBlocks: true };
 
 const parseFixture = (name: string): Promise<ParsedMail> =>
@@ -88,6 +90,38 @@ const EXPECTED: [string, string, string, string | null][] = [
   ['46-dmarc-fail-appeal.eml', 'appeal', REASON.person, ANSWER_BLOCK.dmarcFail],
   ['47-reply-to-personal.eml', 'appeal', REASON.person, null],
 ];
+
+/** mail-automatic fixture → kind and reason (appeals there are answerable). */
+const AUTOMATIC_EXPECTED: [string, string, string][] = [
+  ['ndr-exchange-ru.eml', 'bounce', REASON.exchangeNdr],
+  ['calendar-request-outlook-ru.eml', 'auto-reply', REASON.calendar],
+  ['calendar-reply-google-en.eml', 'auto-reply', REASON.calendar],
+  ['calendar-cancel-kk.eml', 'auto-reply', REASON.calendar],
+  ['appeal-with-ics-attachment.eml', 'appeal', REASON.person],
+  ['receipt-thebat-ru.eml', 'auto-reply', REASON.readReceiptBody],
+  ['receipt-outlook-en.eml', 'auto-reply', REASON.readReceiptBody],
+  ['oof-ru-no-headers.eml', 'auto-reply', REASON.absenceBody],
+  ['oof-kk-no-headers.eml', 'auto-reply', REASON.absenceBody],
+  ['oof-en-no-headers.eml', 'auto-reply', REASON.absenceBody],
+  ['appeal-reply-unpaid-leave.eml', 'appeal', REASON.person],
+  ['appeal-plain-stub-html-real.eml', 'appeal', REASON.person],
+];
+
+describe('classifyMail on automatic mail without automatic headers', () => {
+  it('has an expectation for every fixture', () => {
+    const names = readdirSync(AUTOMATIC_FIXTURES).filter((name) => name.endsWith('.eml'));
+    expect(AUTOMATIC_EXPECTED.map(([name]) => name).sort()).toEqual(names.sort());
+  });
+
+  it.each(AUTOMATIC_EXPECTED)('classifies %s as %s (%s)', async (name, kind, reason) => {
+    const parsed = await parseMail(readFileSync(join(AUTOMATIC_FIXTURES, name)), {});
+    expect(classifyMail(parsed, CTX)).toMatchObject({
+      kind,
+      reason,
+      answerable: kind === 'appeal',
+    });
+  });
+});
 
 describe('classifyMail on the fixtures', () => {
   it.each(EXPECTED)('classifies %s as %s (%s)', async (name, kind, reason, block) => {

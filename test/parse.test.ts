@@ -311,6 +311,16 @@ describe('parseMail HTML', () => {
       expect(mail.problems).toContain('plain-text-stub');
     });
 
+    it('reads a stubbed letter as a mailer sends it', async () => {
+      const raw = readFileSync(
+        join(import.meta.dirname, 'fixtures', 'mail-automatic', 'appeal-plain-stub-html-real.eml'),
+      );
+      const mail = await parseMail(raw);
+      expect(mail.text).toMatch(/^Уважаемый омбудсмен!/);
+      expect(mail.text).toContain('начальник смены требует с операторов по 5 000 тенге');
+      expect(mail.problems).toEqual(['plain-text-stub']);
+    });
+
     it('reads the HTML when the plain part holds only a fraction of its text', async () => {
       const mail = await parseMail(alternative(letter.slice(0, 60), html));
       expect(mail.text).toContain('Бекмуханбетов Аскар');
