@@ -12,6 +12,8 @@ import { parseMail } from '../src/ingest/parse.js';
 import type { ParsedMail } from '../src/ingest/mail.models.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'mail');
+/** Automatic mail that only its structure or its words tell, and appeals that look like it. */
+const AUTOMATIC_FIXTURES = join(import.meta.dirname, 'fixtures', 'mail-automatic');
 const CTX: ClassifyContext = { ownAddresses: ['ombudsman@ales.kz'], dmarcFailBlocks: true };
 
 const parseFixture = (name: string): Promise<ParsedMail> =>
@@ -31,6 +33,7 @@ function mail(overrides: Partial<ParsedMail> = {}): ParsedMail {
     text: 'Прошу проверить счёт.',
     htmlOnly: false,
     attachments: [],
+    calendarMethod: null,
     headers: {},
     problems: [],
     ...overrides,
@@ -87,6 +90,38 @@ const EXPECTED: [string, string, string, string | null][] = [
   ['46-dmarc-fail-appeal.eml', 'appeal', REASON.person, ANSWER_BLOCK.dmarcFail],
   ['47-reply-to-personal.eml', 'appeal', REASON.person, null],
 ];
+
+/** mail-automatic fixture → kind and reason (appeals there are answerable). */
+const AUTOMATIC_EXPECTED: [string, string, string][] = [
+  ['ndr-exchange-ru.eml', 'bounce', REASON.exchangeNdr],
+  ['calendar-request-outlook-ru.eml', 'auto-reply', REASON.calendar],
+  ['calendar-reply-google-en.eml', 'auto-reply', REASON.calendar],
+  ['calendar-cancel-kk.eml', 'auto-reply', REASON.calendar],
+  ['appeal-with-ics-attachment.eml', 'appeal', REASON.person],
+  ['receipt-thebat-ru.eml', 'auto-reply', REASON.readReceiptBody],
+  ['receipt-outlook-en.eml', 'auto-reply', REASON.readReceiptBody],
+  ['oof-ru-no-headers.eml', 'auto-reply', REASON.absenceBody],
+  ['oof-kk-no-headers.eml', 'auto-reply', REASON.absenceBody],
+  ['oof-en-no-headers.eml', 'auto-reply', REASON.absenceBody],
+  ['appeal-reply-unpaid-leave.eml', 'appeal', REASON.person],
+  ['appeal-plain-stub-html-real.eml', 'appeal', REASON.person],
+];
+
+describe('classifyMail on automatic mail without automatic headers', () => {
+  it('has an expectation for every fixture', () => {
+    const names = readdirSync(AUTOMATIC_FIXTURES).filter((name) => name.endsWith('.eml'));
+    expect(AUTOMATIC_EXPECTED.map(([name]) => name).sort()).toEqual(names.sort());
+  });
+
+  it.each(AUTOMATIC_EXPECTED)('classifies %s as %s (%s)', async (name, kind, reason) => {
+    const parsed = await parseMail(readFileSync(join(AUTOMATIC_FIXTURES, name)), {});
+    expect(classifyMail(parsed, CTX)).toMatchObject({
+      kind,
+      reason,
+      answerable: kind === 'appeal',
+    });
+  });
+});
 
 describe('classifyMail on the fixtures', () => {
   it.each(EXPECTED)('classifies %s as %s (%s)', async (name, kind, reason, block) => {
@@ -224,6 +259,108 @@ describe('classifyMail rules', () => {
     expect(classifyMail(ndr, CTX).reason).toBe(REASON.bounceSubject);
     const failed = mail({ headers: { 'x-failed-recipients': ['x@example.kz'] } });
     expect(classifyMail(failed, CTX).reason).toBe(REASON.failedRecipients);
+  });
+
+  it('recognises an Exchange non-delivery report without the null Return-Path', () => {
+    const ndrHeader = mail({ headers: { 'x-ms-exchange-message-is-ndr': [''] } });
+    expect(classifyMail(ndrHeader, CTX)).toMatchObject({
+      kind: 'bounce',
+      reason: REASON.exchangeNdr,
+    });
+    const system = { address: 'MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@x.kz', name: '' };
+    expect(classifyMail(mail({ from: system }), CTX).reason).toBe(REASON.exchangeSystem);
+    for (const subject of [
+      'Не удается доставить: Обращение № 12',
+      'Не удаётся доставить: Обращение № 12',
+      'Недоставляемое сообщение: Обращение № 12',
+    ]) {
+      expect(classifyMail(mail({ subject }), CTX).reason).toBe(REASON.bounceSubject);
+    }
+    // a person named like the system mailbox, or writing about undelivered mail
+    const person = { address: 'microsoft.exchange.fan@x.kz', name: '' };
+    expect(classifyMail(mail({ from: person }), CTX).kind).toBe('appeal');
+    const about = mail({ subject: 'Почему мне не удается доставить показания счётчика?' });
+    expect(classifyMail(about, CTX).kind).toBe('appeal');
+  });
+
+  it.each(['REQUEST', 'REPLY', 'CANCEL', 'COUNTER'])(
+    'records a calendar %s (iMIP) as automatic',
+    (calendarMethod) => {
+      expect(classifyMail(mail({ calendarMethod }), CTX)).toMatchObject({
+        kind: 'auto-reply',
+        reason: REASON.calendar,
+        answerable: false,
+      });
+    },
+  );
+
+  it('keeps a letter that only shares an event an appeal', () => {
+    expect(classifyMail(mail({ calendarMethod: 'PUBLISH' }), CTX).kind).toBe('appeal');
+  });
+
+  describe('a read receipt written as a plain letter', () => {
+    const ack = '<appeal-12.ack@senim.ales.kz>';
+    it.each([
+      'Здравствуйте!\n\nВаше письмо от 26.11.2026 10:00:00 с темой "Обращение № 12" было прочитано 26.11.2026 10:20:11.',
+      'Ваше сообщение\n\n  Кому: ombudsman@ales.kz\n  Тема: Обращение № 12\n  Отправлено: 26.11.2026 10:00\n\nбыло прочитано среда, 26 ноября 2026 г. 10:20:11 (UTC+05:00) Астана.',
+      'Your message\n\n  To: ombudsman@ales.kz\n  Subject: Appeal No. 12\n\nwas read on Thursday, November 26, 2026 10:20:11 AM.',
+      'Сіздің 26.11.2026 10:00 жіберген хатыңыз 26.11.2026 10:20 оқылды.',
+    ])('is automatic in a reply: %j', (text) => {
+      const receipt = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(receipt, CTX)).toMatchObject({
+        kind: 'auto-reply',
+        reason: REASON.readReceiptBody,
+      });
+    });
+
+    it('is automatic under a receipt subject, with no In-Reply-To', () => {
+      const text = 'Your message\n\n  Subject: Appeal\n\nwas read on 26/11/2026 10:20.';
+      const receipt = mail({ subject: 'Read: Appeal', text });
+      expect(classifyMail(receipt, CTX).reason).toBe(REASON.readReceiptBody);
+      expect(classifyMail(mail({ text }), CTX).kind).toBe('appeal');
+    });
+
+    it.each([
+      'Ваше письмо я прочитала 26.11.2026, но с номером не согласна: прошу объединить обращения.',
+      'Ваше письмо от 2 декабря было прочитано мною только 5 декабря, ответ по существу не дан.',
+      `Ваше письмо от 26.11.2026 было прочитано 26.11.2026. ${'Но счёт так и не пересчитали. '.repeat(25)}`,
+    ])('is a person who writes about reading our answer: %j', (text) => {
+      const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(reply, CTX).kind).toBe('appeal');
+    });
+  });
+
+  describe('an out-of-office notice with no automatic header or subject', () => {
+    const ack = '<appeal-12.ack@senim.ales.kz>';
+    it.each([
+      'Здравствуйте! Я в отпуске до 10 декабря, письмо прочитаю по возвращении.',
+      'Меня нет на месте до 08.12.2026. По срочным вопросам звоните +7 701 000 00 01.',
+      'Добрый день. Нахожусь в командировке с 1 по 5 декабря, почту читаю редко.',
+      'Я временно отсутствую на рабочем месте до 14 декабря.',
+      'Сәлеметсіз бе! 10 желтоқсанға дейін демалыста боламын.',
+      'Мен уақытша жоқпын. Шұғыл сұрақтар бойынша: +7 727 300 44 55.',
+      "Hello, I'm on annual leave until 7 December with no access to e-mail.",
+      'I am out of the office. For urgent matters contact s.bekova@steppe-eng.kz.',
+    ])('is automatic when it answers our mail: %j', (text) => {
+      const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(reply, CTX)).toMatchObject({
+        kind: 'auto-reply',
+        reason: REASON.absenceBody,
+      });
+      expect(classifyMail(mail({ text }), CTX).kind).toBe('appeal');
+    });
+
+    it.each([
+      'Дополняю: мастер отправил меня в отпуск без оплаты, хотя работы много.',
+      'Я был в отпуске до 10 ноября, а когда вернулся, счёт за свет вырос вдвое.',
+      'Пока я была в отпуске, у нас отключили свет на трое суток.',
+      'Мен демалыста болдым, үйге оралсам, есептегіш ауыстырылған.',
+      'I was on leave until 10 November and came back to a bill twice as high.',
+      `Я в отпуске до 10 декабря, но пишу о важном. ${'Мастер участка требует деньги за подключение. '.repeat(15)}`,
+    ])('is a person writing about leave in a reply: %j', (text) => {
+      const reply = mail({ subject: 'Re: Обращение № 12', inReplyTo: ack, text });
+      expect(classifyMail(reply, CTX).kind).toBe('appeal');
+    });
   });
 
   it('needs Precedence with List-Unsubscribe to call mail a list, List-Id alone suffices', () => {

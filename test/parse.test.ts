@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { parseMail, sanitizeFilename, singleLine } from '../src/ingest/parse.js';
+import { parseMail, sanitizeFilename, singleLine, withoutDataUris } from '../src/ingest/parse.js';
 import { detectCharset, normalizeCharset } from '../src/ingest/charset.js';
 import { plainShape } from '../src/ingest/mime-repair.js';
 import type { ParsedMail } from '../src/ingest/mail.models.js';
@@ -287,7 +287,121 @@ describe('parseMail HTML', () => {
     expect(mail.htmlOnly).toBe(false);
     expect(mail.text).not.toContain('ТОЛЬКО В HTML-ВЕРСИИ');
   });
+
+  describe('a plain-text alternative that hides the HTML one', () => {
+    const letter =
+      'Уважаемый омбудсмен! Прошу проверить работу бригады по ремонту котла № 5 ЖЭО-2: ' +
+      'работы в актах указаны, но фактически не проводились, а оплата прошла. Мастер участка ' +
+      'требует подписать акты задним числом, иначе грозит лишить бригаду премии за квартал. ' +
+      'Прошу провести проверку и сообщить о её результатах. Бекмуханбетов Аскар, тел. 8 701 777 12 12';
+    const html = `<html><body><p>${letter.replace('. ', '.</p><p>')}</p></body></html>`;
+
+    it.each([
+      'Для просмотра этого письма используйте почтовую программу, поддерживающую HTML.',
+      'Ваш почтовый клиент не поддерживает HTML. Откройте письмо в браузере.',
+      'This is a multi-part message in MIME format.',
+      'Your email client does not support HTML messages.',
+      'To view this message, please use an HTML compatible email viewer!',
+      'Бұл хатты көру үшін HTML қолдайтын пошта бағдарламасын пайдаланыңыз.',
+    ])('reads the HTML when the plain part only says %j', async (stub) => {
+      const mail = await parseMail(alternative(stub, html));
+      expect(mail.text).toContain('котла № 5 ЖЭО-2');
+      expect(mail.text).not.toContain(stub.slice(0, 20));
+      expect(mail.htmlOnly).toBe(true);
+      expect(mail.problems).toContain('plain-text-stub');
+    });
+
+    it('reads a stubbed letter as a mailer sends it', async () => {
+      const raw = readFileSync(
+        join(import.meta.dirname, 'fixtures', 'mail-automatic', 'appeal-plain-stub-html-real.eml'),
+      );
+      const mail = await parseMail(raw);
+      expect(mail.text).toMatch(/^Уважаемый омбудсмен!/);
+      expect(mail.text).toContain('начальник смены требует с операторов по 5 000 тенге');
+      expect(mail.problems).toEqual(['plain-text-stub']);
+    });
+
+    it('reads the HTML when the plain part holds only a fraction of its text', async () => {
+      const mail = await parseMail(alternative(letter.slice(0, 60), html));
+      expect(mail.text).toContain('Бекмуханбетов Аскар');
+      expect(mail.problems).toContain('plain-text-short');
+    });
+
+    it('keeps a short letter about HTML, and a short plain part the HTML does not repeat', async () => {
+      const aboutHtml =
+        'Сайт АлЭС не поддерживает HTML-формы в моём браузере: жалобу подать нельзя.';
+      const same = await parseMail(alternative(aboutHtml, `<p>${aboutHtml}</p>`));
+      expect(same.text).toBe(aboutHtml);
+      expect(same.htmlOnly).toBe(false);
+      const note = 'Жалоба во вложении, пересылаю переписку.';
+      const other = await parseMail(alternative(note, html));
+      expect(other.text).toBe(note);
+      expect(other.problems).toEqual([]);
+    });
+  });
+
+  describe('an inline image pasted as a data: URI', () => {
+    const photo = (bytes: number) =>
+      randomBytes(bytes).toString('base64').replace(/.{76}/g, '$&\n');
+
+    it('is dropped before the HTML limit applies, keeping the text after it', async () => {
+      const html =
+        '<html><body><p>Фото мусора у забора ТЭЦ-1.</p>' +
+        `<p><img src="data:image/jpeg;base64,${photo(3_000_000)}" width="600"></p>` +
+        `<div style="background:url('data:image/png;base64,${photo(10_000)}')">` +
+        'Фото сделано 24.11.2026 в 08:15.</div><p>Иманалиев Ринат</p></body></html>';
+      const mail = await parseMail(htmlOnly(html));
+      expect(mail.text).toContain('Фото сделано 24.11.2026 в 08:15.');
+      expect(mail.text).toContain('Иманалиев Ринат');
+      expect(mail.text).not.toContain('base64');
+      expect(mail.problems).not.toContain('html-truncated');
+    });
+
+    it('still leaves text beyond the limit cut and noted', async () => {
+      const html = `<p><img src="data:image/gif;base64,${photo(5_000)}">${'Слово. '.repeat(500)}КОНЕЦ</p>`;
+      const mail = await parseMail(htmlOnly(html), { maxHtmlChars: 2_000 });
+      expect(mail.text).toContain('Слово.');
+      expect(mail.text).not.toContain('КОНЕЦ');
+      expect(mail.problems).toContain('html-truncated');
+    });
+
+    it('never keeps more than the limit, however the URIs and the text fall', () => {
+      const html = `a<img src="data:,x">${'b'.repeat(50)}<i style="x:url(data:image/png;base64,AAAA)">c</i>`;
+      for (let max = 0; max <= html.length + 1; max++) {
+        const cut = withoutDataUris(html, max);
+        expect(cut.html.length).toBeLessThanOrEqual(max);
+        expect(cut.html).not.toContain('AAAA');
+        const whole = withoutDataUris(html, html.length).html;
+        expect(cut.truncated).toBe(whole.length > max);
+        expect(whole.startsWith(cut.html)).toBe(true);
+      }
+    });
+  });
 });
+
+function alternative(plain: string, html: string): Buffer {
+  const part = (type: string, body: string) =>
+    `--alt\r\nContent-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
+    `${Buffer.from(body).toString('base64')}\r\n`;
+  return Buffer.from(
+    'From: Аскар <askar.bek@kazmail.kz>\r\nTo: ombudsman@ales.kz\r\nSubject: Appeal\r\n' +
+      'Message-ID: <alt@kazmail.kz>\r\nMIME-Version: 1.0\r\n' +
+      'Content-Type: multipart/alternative; boundary="alt"\r\n\r\n' +
+      part('plain', plain) +
+      part('html', html) +
+      '--alt--\r\n',
+  );
+}
+
+function htmlOnly(html: string): Buffer {
+  return Buffer.from(
+    'From: Ринат <rinat.im@mail.ru>\r\nTo: ombudsman@ales.kz\r\nSubject: Photo\r\n' +
+      'Message-ID: <img@mail.ru>\r\nMIME-Version: 1.0\r\n' +
+      'Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n' +
+      html.replace(/\n/g, '\r\n') +
+      '\r\n',
+  );
+}
 
 describe('parseMail headers', () => {
   it('keeps message ids and references for threading replies to our acknowledgement', async () => {
@@ -443,6 +557,21 @@ describe('parseMail attachments', () => {
       ]);
     });
   });
+
+  it.each([
+    ['calendar-request-outlook-ru.eml', 'REQUEST'],
+    ['calendar-reply-google-en.eml', 'REPLY'],
+    ['calendar-cancel-kk.eml', 'CANCEL'],
+    ['appeal-with-ics-attachment.eml', null],
+  ])(
+    'reads the iMIP method of %s: %s, not that of a calendar file attached by hand',
+    async (name, method) => {
+      const raw = readFileSync(join(import.meta.dirname, 'fixtures', 'mail-automatic', name));
+      const mail = await parseMail(raw, {});
+      expect(mail.calendarMethod).toBe(method);
+      expect(mail.attachments.some((a) => a.contentType === 'text/calendar')).toBe(true);
+    },
+  );
 
   it('sanitises file names: no path, control or bidi characters, no leading dots', () => {
     expect(sanitizeFilename('../../etc/passwd')).toBe('passwd');

@@ -32,7 +32,9 @@ export const REASON = {
   ownAddress: 'own-address',
   deliveryReport: 'content-type:multipart/report',
   failedRecipients: 'x-failed-recipients',
+  exchangeNdr: 'x-ms-exchange-message-is-ndr',
   mailerDaemon: 'from:mailer-daemon',
+  exchangeSystem: 'from:microsoft-exchange',
   bounceSubject: 'subject:bounce',
   nullReturnPath: 'return-path:null',
   autoSubmitted: 'auto-submitted',
@@ -43,6 +45,9 @@ export const REASON = {
   autoResponseSuppress: 'x-auto-response-suppress',
   autoReplySubject: 'subject:auto-reply',
   autoReplyBody: 'body:sent-automatically',
+  readReceiptBody: 'body:read-receipt',
+  absenceBody: 'body:out-of-office',
+  calendar: 'content-type:text/calendar',
   listId: 'list-id',
   listUnsubscribe: 'list-unsubscribe',
   spamFlag: 'x-spam-flag',
@@ -63,6 +68,8 @@ type Verdict = { kind: Exclude<MailKind, 'appeal'>; reason: string };
 const ROLE_LOCAL_PART =
   /^(mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?|mail[-_.]?daemon)([-+_.].*)?$/i;
 
+const EXCHANGE_SYSTEM_MAILBOX = /^microsoftexchange[0-9a-f]{32}$/i;
+
 const BOUNCE_SUBJECT = new RegExp(
   [
     '^undelivered mail returned to sender',
@@ -72,6 +79,9 @@ const BOUNCE_SUBJECT = new RegExp(
     '^mail delivery failed',
     '^delivery failure',
     '^returned mail:',
+    '^не удается доставить:',
+    '^не удаётся доставить:',
+    '^недоставляемое сообщение',
     '^failure notice',
     '^недоставленное сообщение',
     '^не доставлено:',
@@ -134,6 +144,56 @@ const OUR_AUTOMATIC_LINE = new RegExp(
 /** How far into a reply's text its own words are read for AUTO_REPLY_BODY. */
 const AUTO_REPLY_BODY_CHARS = 400;
 
+const WEEKDAY =
+  '(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const MONTH =
+  '(?:january|february|march|april|may|june|july|august|september|october|november|december)';
+
+/**
+ * A read receipt written as a plain letter (The Bat!, Outlook without MDN): "your message …
+ * was read" and the moment it was, in the receipt's own words. A person who answers «ваше письмо
+ * я прочитала» writes neither the passive nor a date right after it.
+ */
+const READ_RECEIPT_BODY = new RegExp(
+  [
+    `ваш[еа]?\\s+(?:письмо|сообщение)[\\s\\S]{0,400}?(?:было\\s+)?прочитано\\s+(?:в\\s+)?(?:${WEEKDAY},?\\s+)?\\d`,
+    `your\\s+(?:message|e-?mail)[\\s\\S]{0,400}?was\\s+read\\s+(?:on\\s+|at\\s+)?(?:${WEEKDAY},?\\s+)?(?:${MONTH}\\s+)?\\d`,
+    '(?:хатыңыз|хабарламаңыз)[\\s\\S]{0,400}?\\d[^\\n]{0,60}?оқылды(?![\\p{L}])',
+  ].join('|'),
+  'iu',
+);
+
+/** Subjects of read receipts; only with READ_RECEIPT_BODY, which a person does not write. */
+const READ_RECEIPT_SUBJECT =
+  /^(?:прочитано|прочитан[оа]?\s+сообщение|уведомление\s+о\s+прочтении|read|read\s+receipt|return\s+receipt|оқылды|оқылғаны\s+туралы\s+хабарлама)\s*:/iu;
+
+/**
+ * An absence notice: the writer says they are away now, as of themselves (first person,
+ * present or future) and mostly until a date. Read only at the top of a short answer to earlier
+ * mail (see autoReplyVerdict): a person writes «я был в отпуске до…» or «отправил меня в отпуск»
+ * in a letter about something else.
+ */
+const ABSENCE_NOTICE = new RegExp(
+  [
+    // ru: «Я в отпуске до 10 декабря», «Нахожусь в ежегодном отпуске по 08.12», «Буду в командировке с 1 по 5»
+    '(?<![\\p{L}])(?:я|нахожусь|буду)\\s+(?:сейчас\\s+|временно\\s+)?(?:в|на)\\s+(?:\\p{L}+\\s+)?(?:отпуске|командировке|больничном)\\s+(?:до|по|с\\s+\\d)(?![\\p{L}])',
+    // ru: «Меня нет на месте до 08.12», «Меня не будет в офисе до понедельника»
+    '(?<![\\p{L}])меня\\s+(?:сейчас\\s+|временно\\s+)?(?:нет|не\\s+будет)\\s+(?:на\\s+(?:рабочем\\s+)?месте|в\\s+офисе)\\s+(?:до|по|с\\s+\\d)(?![\\p{L}])',
+    // ru: «Я временно отсутствую до…», «буду отсутствовать на рабочем месте по…»
+    '(?<![\\p{L}])(?:отсутствую|буду\\s+отсутствовать)\\s+(?:\\p{L}+\\s+){0,3}?(?:до|по|с\\s+\\d)(?![\\p{L}])',
+    // kk: «демалыстамын», «демалыста боламын», «еңбек демалысындамын», «уақытша жоқпын», «кеңседе жоқпын», «іссапардамын»
+    '(?<![\\p{L}])(?:демалыстамын|демалыста\\s+боламын|демалысындамын|демалысында\\s+боламын|іссапардамын|іссапарда\\s+боламын)(?![\\p{L}])',
+    '(?<![\\p{L}])(?:уақытша|кеңседе|жұмыс\\s+орнымда|орнымда)\\s+(?:жоқпын|болмаймын)(?![\\p{L}])',
+    // en: "I am out of the office", "I'm on annual leave until", "I will be away from 1 to 5 December"
+    "(?<![\\p{L}])I\\s*(?:am|'m|’m|will\\s+be)\\s+(?:currently\\s+)?out\\s+of\\s+(?:the\\s+)?office(?![\\p{L}])",
+    "(?<![\\p{L}])I\\s*(?:am|'m|’m|will\\s+be)\\s+(?:currently\\s+)?(?:away|on\\s+(?:annual\\s+|sick\\s+|parental\\s+)?(?:leave|vacation|holiday)|travell?ing|on\\s+a\\s+business\\s+trip)\\s+(?:until|till|through|from|and\\s+will)(?![\\p{L}])",
+  ].join('|'),
+  'iu',
+);
+
+/** A reply whose own words run longer than this is a letter, whatever its first lines say. */
+const SHORT_REPLY_CHARS = 600;
+
 // Phrases a person might also use as a subject («Отпуск» is an HR topic): counted only when the
 // whole subject is the phrase (optionally with ':' and dates) and the mail answers an earlier one.
 const WEAK_AUTO_REPLY_SUBJECT =
@@ -144,6 +204,7 @@ export function classifyMail(mail: ParsedMail, ctx: ClassifyContext): Classifica
     ownVerdict(mail, ctx) ??
     bounceVerdict(mail) ??
     autoReplyVerdict(mail) ??
+    calendarVerdict(mail) ??
     nullReturnPathVerdict(mail) ??
     listVerdict(mail) ??
     spamVerdict(mail, ctx);
@@ -210,8 +271,17 @@ function bounceVerdict(mail: ParsedMail): Verdict | null {
   if (header(mail, 'x-failed-recipients').length > 0) {
     return { kind: 'bounce', reason: REASON.failedRecipients };
   }
-  if (/^(mailer-daemon|postmaster|mail-daemon)$/i.test(localPart(mail.from?.address))) {
+  // Exchange marks its non-delivery reports with a header of no value; mailparser keeps it
+  if (header(mail, 'x-ms-exchange-message-is-ndr').length > 0) {
+    return { kind: 'bounce', reason: REASON.exchangeNdr };
+  }
+  const sender = localPart(mail.from?.address);
+  if (/^(mailer-daemon|postmaster|mail-daemon)$/i.test(sender)) {
     return { kind: 'bounce', reason: REASON.mailerDaemon };
+  }
+  // Exchange's system mailbox (MicrosoftExchange + 32 hex digits) sends its reports: no person
+  if (EXCHANGE_SYSTEM_MAILBOX.test(sender)) {
+    return { kind: 'bounce', reason: REASON.exchangeSystem };
   }
   if (BOUNCE_SUBJECT.test(mail.subject)) return { kind: 'bounce', reason: REASON.bounceSubject };
   return null;
@@ -243,11 +313,24 @@ function autoReplyVerdict(mail: ParsedMail): Verdict | null {
     return { kind: 'auto-reply', reason: REASON.autoResponseSuppress };
   }
   if (isAutoReplySubject(mail)) return { kind: 'auto-reply', reason: REASON.autoReplySubject };
-  if (
-    answersEarlierMail(mail) &&
-    AUTO_REPLY_BODY.test(ownTopOfText(mail.text).replace(OUR_AUTOMATIC_LINE, ''))
-  ) {
+  return answersEarlierMail(mail) || READ_RECEIPT_SUBJECT.test(mail.subject.trim())
+    ? autoReplyTextVerdict(mail)
+    : null;
+}
+
+/** A reply that says in its own first lines it was sent automatically, or what for. */
+function autoReplyTextVerdict(mail: ParsedMail): Verdict | null {
+  const own = ownWords(mail.text);
+  const top = own.slice(0, AUTO_REPLY_BODY_CHARS);
+  const short = own.length <= SHORT_REPLY_CHARS;
+  if (answersEarlierMail(mail) && AUTO_REPLY_BODY.test(top.replace(OUR_AUTOMATIC_LINE, ''))) {
     return { kind: 'auto-reply', reason: REASON.autoReplyBody };
+  }
+  if (short && READ_RECEIPT_BODY.test(own)) {
+    return { kind: 'auto-reply', reason: REASON.readReceiptBody };
+  }
+  if (short && answersEarlierMail(mail) && ABSENCE_NOTICE.test(top)) {
+    return { kind: 'auto-reply', reason: REASON.absenceBody };
   }
   return null;
 }
@@ -262,14 +345,35 @@ function isAutoReplySubject(mail: ParsedMail): boolean {
   return answersEarlierMail(mail) && WEAK_AUTO_REPLY_SUBJECT.test(subject);
 }
 
-/** The first characters of the text, above its quoted history and without quoted lines. */
-function ownTopOfText(text: string): string {
+/** The writer's own words: the text above its quoted history, without quoted lines. */
+function ownWords(text: string): string {
   const lines = text.split('\n');
   return lines
     .slice(0, findHistoryStart(lines))
     .filter((line) => !QUOTED_LINE.test(line))
     .join('\n')
-    .slice(0, AUTO_REPLY_BODY_CHARS);
+    .trim();
+}
+
+/**
+ * The iTIP methods (RFC 5546 §1.4) a calendar program sends to schedule: an invitation, its
+ * answer, a cancellation. Made by a program on a click, never a written appeal. PUBLISH only
+ * shares an event and a person may send one, so it is not among them.
+ */
+const SCHEDULING_METHODS = new Set([
+  'REQUEST',
+  'REPLY',
+  'CANCEL',
+  'ADD',
+  'REFRESH',
+  'COUNTER',
+  'DECLINECOUNTER',
+]);
+
+function calendarVerdict(mail: ParsedMail): Verdict | null {
+  return mail.calendarMethod !== null && SCHEDULING_METHODS.has(mail.calendarMethod)
+    ? { kind: 'auto-reply', reason: REASON.calendar }
+    : null;
 }
 
 /** RFC 3834 asks auto-responders to send from the null path too; checked after them. */

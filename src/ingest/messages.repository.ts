@@ -15,7 +15,7 @@ import type { ParsedMail } from './mail.models.js';
  * What is sealed into `messages.parsed`: the readable message, for `case show` and a release.
  * Personal data: it is only ever stored encrypted.
  */
-export interface StoredParsed extends Omit<ParsedMail, 'date' | 'headers'> {
+export interface StoredParsed extends Omit<ParsedMail, 'date' | 'headers' | 'calendarMethod'> {
   /** the sender's Date header (untrusted), ISO */
   date: string | null;
 }

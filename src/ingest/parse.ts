@@ -18,6 +18,7 @@ import {
   type HeaderLines,
   type Headers,
   type MessageText,
+  type StructuredHeader,
 } from 'mailparser';
 import mailsplit from '@zone-eu/mailsplit';
 import { coerceError } from '../errors.js';
@@ -61,6 +62,7 @@ interface RawParse {
   text: string;
   html: string;
   attachments: AttachmentMeta[];
+  calendarMethod: string | null;
 }
 
 export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
@@ -165,6 +167,7 @@ function runParser(
       text: '',
       html: '',
       attachments: [],
+      calendarMethod: null,
     };
     let pending = 0;
     let ended = false;
@@ -179,6 +182,7 @@ function runParser(
         result.html = data.html ?? '';
         return;
       }
+      result.calendarMethod ??= calendarMethodOf(data.headers);
       pending++;
       const digest = digests[Number(data.headers.get(HASHED_MARKER) ?? NaN)];
       (digest ? skipAttachment(data, digest) : hashAttachment(data))
@@ -216,6 +220,30 @@ function runParser(
 function* slices(raw: Buffer, size: number): Generator<Buffer> {
   for (let offset = 0; offset < raw.length; offset += size)
     yield raw.subarray(offset, offset + size);
+}
+
+/**
+ * The method of an iMIP part (RFC 6047 §2.4: text/calendar whose Content-Type names the iTIP
+ * method, as every calendar program's invitation, reply and cancellation does), uppercase; null
+ * for any other part, a calendar file attached by hand included (it has no method parameter).
+ */
+function calendarMethodOf(headers: Headers): string | null {
+  const type = headers.get('content-type');
+  if (!isStructured(type) || type.value.trim().toLowerCase() !== 'text/calendar') return null;
+  const method = singleLine(type.params.method ?? '').toUpperCase();
+  return method ? method.slice(0, 40) : null;
+}
+
+function isStructured(value: unknown): value is StructuredHeader {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'value' in value &&
+    typeof value.value === 'string' &&
+    'params' in value &&
+    typeof value.params === 'object' &&
+    value.params !== null
+  );
 }
 
 /** Reads an attachment's content into a hash and releases it; the bytes are not kept. */
@@ -269,7 +297,14 @@ async function parseHeadersOnly(raw: Buffer): Promise<RawParse> {
   try {
     return await runParser(headersOnly, ctx, false);
   } catch {
-    return { headers: new Map(), headerLines: [], text: '', html: '', attachments: [] };
+    return {
+      headers: new Map(),
+      headerLines: [],
+      text: '',
+      html: '',
+      attachments: [],
+      calendarMethod: null,
+    };
   }
 }
 
@@ -299,6 +334,7 @@ function toParsedMail(parsed: RawParse, ctx: RepairContext, opts: ParseOptions):
     text: body.text,
     htmlOnly: body.htmlOnly,
     attachments: parsed.attachments,
+    calendarMethod: parsed.calendarMethod,
     headers: classificationHeaders(parsed.headerLines),
     problems: [...problems].sort(),
   };
@@ -310,6 +346,7 @@ function readableText(
   opts: ParseOptions,
 ): { text: string; htmlOnly: boolean } {
   const maxText = opts.maxTextChars ?? DEFAULT_MAX_TEXT;
+  const maxHtml = opts.maxHtmlChars ?? DEFAULT_MAX_HTML;
   let text = cleanText(parsed.text, ctx.problems);
   let htmlOnly = false;
   if (!text && !parsed.html && ctx.problems.has(PROBLEM.brokenMime)) {
@@ -317,11 +354,15 @@ function readableText(
     if (text) ctx.problems.add(PROBLEM.salvagedText);
   }
   if (!text.trim() && parsed.html) {
-    text = cleanText(
-      htmlAsText(parsed.html, opts.maxHtmlChars ?? DEFAULT_MAX_HTML, ctx),
-      ctx.problems,
-    );
+    text = cleanText(htmlAsText(parsed.html, maxHtml, ctx.problems), ctx.problems);
     htmlOnly = !ctx.sawPlainText || text.length > 0;
+  } else if (parsed.html && mayHideHtml(text, parsed.html)) {
+    const fuller = fullerHtmlText(text, parsed.html, maxHtml);
+    if (fuller) {
+      text = cleanText(fuller.text, ctx.problems);
+      for (const problem of fuller.problems) ctx.problems.add(problem);
+      htmlOnly = true;
+    }
   }
   if (text.length > maxText) {
     ctx.problems.add(PROBLEM.textTruncated);
@@ -330,13 +371,77 @@ function readableText(
   return { text, htmlOnly };
 }
 
-/** HTML → plain text: no script, style, images or markup; links kept as `text [url]`. */
-export function htmlAsText(html: string, maxChars: number, ctx?: RepairContext): string {
-  let input = html;
-  if (input.length > maxChars) {
-    ctx?.problems.add(PROBLEM.htmlTruncated);
-    input = input.slice(0, maxChars);
+/**
+ * What mailers put in the text/plain alternative when they only mean the HTML to be read: a
+ * request to use an HTML-capable client, or the MIME preamble. Read on a short plain part only.
+ */
+const PLAIN_STUB = new RegExp(
+  [
+    'this\\s+is\\s+a\\s+multi-?part\\s+message\\s+in\\s+mime\\s+format',
+    "(?:client|program|reader|viewer|browser)\\s+(?:does\\s+not|doesn't|cannot|can't|can\\s+not)\\s+(?:support|display|show|read)\\s+html",
+    'html[-\\s](?:compatible|capable|enabled)',
+    '(?:message|e-?mail)\\s+(?:is|was\\s+sent)\\s+in\\s+html',
+    'поддерживающ\\p{L}*\\s+(?:формат\\s+)?html',
+    'не\\s+поддерживает\\s+(?:формат\\s+)?html',
+    '(?:письмо|сообщение)\\s+(?:в\\s+формате|содержит)\\s+html',
+    'html[-\\s]?(?:ді|ды|ні|ны)?\\s+(?:қолдайтын|қолдамайды)',
+  ].join('|'),
+  'iu',
+);
+/** A plain part longer than this is a letter, whatever it says about HTML. */
+const STUB_MAX_CHARS = 400;
+/** A plain part longer than this is not checked against the HTML (no conversion for it). */
+const SHORT_PLAIN_CHARS = 1_000;
+/** The HTML's text counts as fuller when this many times longer, and by this many characters. */
+const FULLER_RATIO = 3;
+const FULLER_MIN_EXTRA = 200;
+
+/** Whitespace runs as one space: plain and HTML text break their lines differently. */
+function words(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+function isPlainStub(text: string): boolean {
+  return text.length <= STUB_MAX_CHARS && PLAIN_STUB.test(text);
+}
+
+/**
+ * Whether the plain part may hide a fuller HTML one: a stub, or short beside HTML long enough to
+ * hold far more text. A cheap test on lengths, so that most mail never converts its HTML.
+ */
+function mayHideHtml(text: string, html: string): boolean {
+  if (isPlainStub(text)) return true;
+  return text.length <= SHORT_PLAIN_CHARS && html.length > FULLER_RATIO * text.length;
+}
+
+/**
+ * The HTML's text when the plain part is a stub, or a short piece of what the HTML says (its
+ * words found in the HTML's text, which is far longer); null to keep the plain part. The
+ * problems of the conversion are returned, not noted, so that a rejected one leaves none.
+ */
+function fullerHtmlText(
+  plain: string,
+  html: string,
+  maxHtml: number,
+): { text: string; problems: Set<string> } | null {
+  const problems = new Set<string>();
+  const text = htmlAsText(html, maxHtml, problems).trim();
+  if (!text) return null;
+  const saysToo = words(text).includes(words(plain).slice(0, 200));
+  // a letter that mentions HTML says so in its HTML alternative too; a stub's HTML does not
+  if (isPlainStub(plain) && !saysToo) {
+    return { text, problems: problems.add(PROBLEM.plainTextStub) };
   }
+  const fuller =
+    text.length >= FULLER_RATIO * plain.length && text.length - plain.length >= FULLER_MIN_EXTRA;
+  if (!fuller || !saysToo) return null;
+  return { text, problems: problems.add(PROBLEM.plainTextShort) };
+}
+
+/** HTML → plain text: no script, style, images or markup; links kept as `text [url]`. */
+export function htmlAsText(html: string, maxChars: number, problems?: Set<string>): string {
+  const { html: input, truncated } = withoutDataUris(html, maxChars);
+  if (truncated) problems?.add(PROBLEM.htmlTruncated);
   try {
     return htmlToText(input, {
       wordwrap: false,
@@ -358,9 +463,40 @@ export function htmlAsText(html: string, maxChars: number, ctx?: RepairContext):
       ],
     });
   } catch {
-    ctx?.problems.add(PROBLEM.htmlConversionFailed);
+    problems?.add(PROBLEM.htmlConversionFailed);
     return '';
   }
+}
+
+/**
+ * An inline image pasted into the HTML (`<img src="data:image/jpeg;base64,…">`, CSS
+ * `url(data:…)`): the URI's payload, up to the closing quote, parenthesis or tag. Base64 may be
+ * folded over lines, so whitespace belongs to it.
+ */
+const DATA_URI = /\bdata:(?:[a-z]+\/[a-z0-9.+-]+)?(?:;[^,"'()<>\s]*)*,[^"'()<>]*/giu;
+
+/**
+ * The HTML without its data: URIs, cut to `maxChars`. A pasted photo is megabytes of base64 that
+ * would use up the limit and push the letter's text after it out; it is no text, so it is dropped
+ * first. Built piece by piece up to the limit: never a copy larger than `maxChars`.
+ */
+export function withoutDataUris(
+  html: string,
+  maxChars: number,
+): { html: string; truncated: boolean } {
+  const pieces: string[] = [];
+  let kept = 0;
+  let at = 0;
+  for (const match of html.matchAll(DATA_URI)) {
+    const piece = html.slice(at, match.index);
+    if (kept + piece.length > maxChars) break;
+    pieces.push(piece);
+    kept += piece.length;
+    at = match.index + match[0].length;
+  }
+  const rest = html.length - at;
+  pieces.push(html.slice(at, at + Math.max(0, maxChars - kept)));
+  return { html: pieces.join(''), truncated: kept + rest > maxChars };
 }
 
 /** LF line ends; no NUL or other control characters but tab and newline. */

@@ -116,6 +116,7 @@ export function emptyParse(problems: string[]): ParsedMail {
     text: '',
     htmlOnly: false,
     attachments: [],
+    calendarMethod: null,
     headers: {},
     problems,
   };
