@@ -32,6 +32,7 @@ export const REASON = {
   ownAddress: 'own-address',
   deliveryReport: 'content-type:multipart/report',
   failedRecipients: 'x-failed-recipients',
+  exchangeNdr: 'x-ms-exchange-message-is-ndr',
   mailerDaemon: 'from:mailer-daemon',
   bounceSubject: 'subject:bounce',
   nullReturnPath: 'return-path:null',
@@ -209,6 +210,10 @@ function bounceVerdict(mail: ParsedMail): Verdict | null {
   }
   if (header(mail, 'x-failed-recipients').length > 0) {
     return { kind: 'bounce', reason: REASON.failedRecipients };
+  }
+  // Exchange's non-delivery reports may be plain multipart/mixed, from an address of its own
+  if (header(mail, 'x-ms-exchange-message-is-ndr').length > 0) {
+    return { kind: 'bounce', reason: REASON.exchangeNdr };
   }
   if (/^(mailer-daemon|postmaster|mail-daemon)$/i.test(localPart(mail.from?.address))) {
     return { kind: 'bounce', reason: REASON.mailerDaemon };
