@@ -5,6 +5,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCaseView, renderCaseView } from '../src/cases/case-view.js';
 import { eventsOf } from '../src/cases/journal.repository.js';
 import { rows } from '../src/db/database.js';
 import { messages, outbox } from '../src/db/schema.js';
@@ -17,9 +18,11 @@ import { createAnswers } from '../src/notify/answers.js';
 import { deliverDue, type MailTransport } from '../src/notify/delivery.js';
 import { bounceMarksMail, reportedMail, type OutgoingMail } from '../src/notify/outbox.models.js';
 import { findOutbox } from '../src/notify/outbox.repository.js';
+import { buildOmbudsmanDigest } from '../src/notify/reports.usecases.js';
 import { answersConfig } from './helpers/answers.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import { eml, entryCount, FROM, imap, intakeDeps, NOW } from './helpers/intake.js';
+import { reportDeps } from './helpers/reports.js';
 
 const APPELLANT = 'aigerim.k@nursat.kz';
 const SWEEP = path.resolve(import.meta.dirname, 'fixtures/bounce');
@@ -284,6 +287,26 @@ describe.each(engines)('a bounce of our mail, on $name', (engine) => {
     expect(Number(queued!.n)).toBe(1);
     expect(logs.join('\n')).not.toMatch(/nursat|aigerim|User unknown/i);
     expect(logs.join('\n')).toContain('outgoing mail bounced');
+  });
+
+  it('shows the returned answer in the Ombudsman digest and in case show', async () => {
+    const { entry, ack, outboxId } = await answeredAppeal();
+    await intake.accept(imap(dsn({ original: ack.messageId, status: '5.2.2' }), ++uid));
+
+    const { rendered } = await buildOmbudsmanDigest(t.database.db, reportDeps(t, NOW));
+    const failed = rendered.text.slice(
+      rendered.text.indexOf('Исходящие письма, которые не удалось'),
+    );
+    expect(failed).toContain(`Исходящее письмо ${outboxId} (подтверждение получения)`);
+    expect(failed).toContain('возвращено сервером получателя (код 5.2.2)');
+    expect(failed).toContain(`senim case show ${entry}`);
+    expect(rendered.text).toContain('не отправлено писем: 1');
+    expect(rendered.text).toContain('алушының сервері қайтарды (код 5.2.2)');
+    expect(rendered.text).not.toContain(APPELLANT);
+
+    const view = renderCaseView(await loadCaseView(t.database.db, t.vault, entry), 'Asia/Almaty');
+    expect(view).toMatch(/Answer delivery: +acknowledgement RETURNED undelivered .*\(5\.2\.2\)/);
+    expect(view).toMatch(/#\d+ answer-bounced: .*status=5\.2\.2/);
   });
 
   it('changes nothing the second time: the same bounce again, or another copy of it', async () => {
