@@ -1,6 +1,7 @@
 /**
- * The port through which registration queues the answer to a new appeal (acknowledgement or
- * redirect advice) in the same transaction. Implemented in notify; wired in the composition root.
+ * The port through which intake reaches notify inside its transaction: registration queues the
+ * answer to a new appeal (acknowledgement or redirect advice), and a delivery report on one of our
+ * mails is recorded against it. Implemented in notify; wired in the composition root.
  */
 import type { Tx } from '../db/database.js';
 import type { RegisteredAppeal } from './register.usecases.js';
@@ -15,6 +16,29 @@ export interface AnswerContext {
   automatic: boolean;
 }
 
+/**
+ * What a delivery-status report (a bounce) says about a mail it names. Read from hostile mail:
+ * `originals` are only candidates, matched exactly against our own outbox.
+ */
+export interface DeliveryReport {
+  /** failed: delivery was given up (permanent); delayed: the relay is still trying */
+  outcome: 'failed' | 'delayed';
+  /** the enhanced status code (RFC 3463) as `5.1.1`; null when the report gave none */
+  status: string | null;
+  /** Message-IDs, with angle brackets, of the mail it reports on: most trustworthy first */
+  originals: string[];
+}
+
+/** Which of our mails a delivery report was found to be about, and whether that changed it. */
+export interface DeliveryReportOutcome {
+  /** the outbox row of our mail it names; null when it names none of ours */
+  outboxId: number | null;
+  /** true only the first time a permanent failure is recorded on that mail */
+  marked: boolean;
+}
+
 export interface AnswerPort {
   afterRegistration(tx: Tx, appeal: RegisteredAppeal, context: AnswerContext): Promise<void>;
+  /** A bounce arrived (it stays recorded as automatic mail, never answered nor registered). */
+  afterDeliveryReport(tx: Tx, report: DeliveryReport): Promise<DeliveryReportOutcome>;
 }

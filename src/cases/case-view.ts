@@ -222,6 +222,8 @@ export function renderCaseView(view: CaseView, timeZone: string): string {
       `${state.status}${state.closedAt ? ` on ${when(state.closedAt, timeZone)}` : ''}${state.outcome ? `: ${state.outcome}` : ''}`,
     ),
   );
+  const returned = bouncedAnswers(view.history, timeZone);
+  if (returned) out.push(field('Answer delivery', returned));
   out.push(field('Registered', when(entry.registeredAt, timeZone)));
   out.push(field('Chain hash', entry.hash));
 
@@ -239,6 +241,18 @@ export function renderCaseView(view: CaseView, timeZone: string): string {
     );
   }
   return out.join('\n') + '\n';
+}
+
+/** Our mail to the appellant that came back undelivered, from the history; null when none did. */
+function bouncedAnswers(history: readonly EventRow[], timeZone: string): string | null {
+  const bounced = history.filter((e) => e.kind === 'answer-bounced');
+  if (bounced.length === 0) return null;
+  const each = bounced.map((e) => {
+    const { kind, status } = e.payload;
+    const code = typeof status === 'string' ? status : 'no status';
+    return `${typeof kind === 'string' ? kind : 'mail'} RETURNED undelivered ${when(e.createdAt, timeZone)} (${code})`;
+  });
+  return `${each.join('; ')}: the appellant has not received it, reach them another way`;
 }
 
 function renderMessage(

@@ -160,6 +160,7 @@ export type EventKind =
   | 'follow-up'
   | 'answer-queued'
   | 'answer-suppressed'
+  | 'answer-bounced'
   | 'amendment';
 
 /** Appends a record about an entry (design: the present state is derived from entry + records). */

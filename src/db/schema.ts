@@ -188,6 +188,12 @@ export const outbox = pgTable(
     firstFailedAt: tstz('first_failed_at'),
     createdAt: tstz('created_at').notNull(),
     sentAt: tstz('sent_at'),
+    /**
+     * A bounce came back after the relay accepted the mail: the row turns 'failed' (it was not
+     * delivered after all), sent_at is kept. Its status code only: the diagnostic names addresses.
+     */
+    bouncedAt: tstz('bounced_at'),
+    bounceStatus: text('bounce_status'),
   },
   (t) => [
     uniqueIndex('outbox_dedupe').on(t.dedupeKey),

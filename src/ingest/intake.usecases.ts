@@ -8,7 +8,7 @@
  */
 import { EMPTY_APPELLANT, type Appellant, type Language } from '../cases/appeal.models.js';
 import { createHash } from 'node:crypto';
-import type { AnswerContext, AnswerPort } from '../cases/answer.port.js';
+import type { AnswerContext, AnswerPort, DeliveryReport } from '../cases/answer.port.js';
 import type { AppealDecision } from '../cases/appeal-decision.js';
 import type { WorkingCalendar } from '../cases/calendar.js';
 import {
@@ -99,7 +99,12 @@ export const INTAKE_REASON = {
   fallback: 'intake-fallback',
   ownAnswerAddress: 'answer-address:own',
   badAnswerAddress: 'answer-address:invalid',
+  /** a bounce that names none of our outgoing mail (bounce-of:outbox:ID when it does) */
+  bounceOfUnknown: 'bounce-of:unknown',
 } as const;
+
+/** Note on a bounce naming the outgoing mail it reports on: bounce-of:outbox:17. */
+export const BOUNCE_OF_OUTBOX_NOTE = 'bounce-of:outbox:';
 
 /** Content of an entry whose text could not be read (rules 4.14 d: the column is never empty). */
 const UNREADABLE_CONTENT =
@@ -117,6 +122,8 @@ interface Prepared {
   extracted: ExtractedAppeal | null;
   /** language, triage and site, decided before the transaction (appeals only) */
   decision: AppealDecision | null;
+  /** a bounce's report on one of our mails, recorded against it in the transaction (bounces) */
+  deliveryReport: DeliveryReport | null;
   /** set on the last-resort attempt: no extraction, a placeholder content */
   minimal: boolean;
 }
@@ -348,6 +355,7 @@ async function prepare(
     notes: mail.notes,
     extracted: mail.extracted,
     decision: mail.decision,
+    deliveryReport: mail.deliveryReport,
     minimal: false,
   };
 }
@@ -487,6 +495,7 @@ async function storeGroup(
           registrationDeps(deps),
           plans.map((p) => p.input),
         );
+  for (const item of automatic) await recordDeliveryReport(tx, deps, item);
   // a named appellant's messages share the entry's data key: shredding the entry shreds them
   const shared = appeals.map((a) => (!a.anonymous ? a.keyId : null));
   const fresh = await deps.vault.newKeys(
@@ -530,6 +539,21 @@ async function storeGroup(
     );
   }
   return outcomes;
+}
+
+/**
+ * A bounce on our mail: notify records a failure on the outbox row and the appeal's history (a
+ * delay changes nothing). The bounce itself stays automatic mail, noted with the mail it names.
+ */
+async function recordDeliveryReport(tx: Tx, deps: IntakeDeps, item: Prepared): Promise<void> {
+  const report = item.deliveryReport;
+  if (!report || !deps.answers) return;
+  const outcome = await deps.answers.afterDeliveryReport(tx, report);
+  item.notes.push(
+    outcome.outboxId === null
+      ? INTAKE_REASON.bounceOfUnknown
+      : `${BOUNCE_OF_OUTBOX_NOTE}${outcome.outboxId}`,
+  );
 }
 
 /** One appeal: a held message released by the Ombudsman. */
@@ -768,6 +792,7 @@ async function preparedFromRow(deps: IntakeDeps, tx: Tx, row: MessageRow): Promi
     stored: raw,
     notes: [...row.notes],
     ...extractAndDecide(parsed, []),
+    deliveryReport: null,
     minimal: false,
   };
 }

@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { decideAppeal, type AppealDecision } from '../cases/appeal-decision.js';
+import type { DeliveryReport } from '../cases/answer.port.js';
 import { classifyMail, type Classification } from './classify.js';
+import { readDeliveryReport } from './delivery-report.js';
 import { readAppeal, type ExtractedAppeal } from './extract.js';
 import { PROBLEM, type MailAddress, type ParsedMail } from './mail.models.js';
 import { parseMail } from './parse.js';
@@ -30,10 +32,15 @@ export interface PreparedMail {
   decision: AppealDecision | null;
   /** SHA-256 of the readable text and the attachments' contents ("the same body") */
   textDigest: string;
+  /** a bounce's report of failure or delay, with the Message-IDs it names (bounces only) */
+  deliveryReport: DeliveryReport | null;
 }
 
 /** Reason code of a failed extraction (logs, notes). */
 export const EXTRACT_FAILED = 'extract-failed';
+/** Note on a bounce: what it reports (delivery-report:failed:5.1.1, delivery-report:delayed:4.4.1). */
+export const DELIVERY_REPORT_NOTE = 'delivery-report:';
+const REPORT_UNREADABLE = 'delivery-report:unreadable';
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -60,6 +67,7 @@ export async function prepareMail(raw: Buffer, config: PrepareConfig): Promise<P
     dmarcFailBlocks: config.dmarcFailBlocks,
   });
   const appeal = classification.kind === 'appeal' ? extractAndDecide(parsed, notes) : null;
+  const deliveryReport = classification.kind === 'bounce' ? await readReport(raw, notes) : null;
   return {
     rawSha256: sha256Hex(raw),
     parsed,
@@ -69,7 +77,23 @@ export async function prepareMail(raw: Buffer, config: PrepareConfig): Promise<P
     extracted: appeal?.extracted ?? null,
     decision: appeal?.decision ?? null,
     textDigest: textDigest(parsed),
+    deliveryReport,
   };
+}
+
+/** What a bounce reports, noted on it by codes only (the diagnostic text names the recipient). */
+async function readReport(raw: Buffer, notes: string[]): Promise<DeliveryReport | null> {
+  let report: DeliveryReport | null;
+  try {
+    report = await readDeliveryReport(raw);
+  } catch {
+    // readDeliveryReport does not throw for bad mail; if it ever does, the bounce is still kept
+    notes.push(REPORT_UNREADABLE);
+    return null;
+  }
+  if (report)
+    notes.push(`${DELIVERY_REPORT_NOTE}${report.outcome}:${report.status ?? 'no-status'}`);
+  return report;
 }
 
 /** An appeal's columns (null when extraction fails, noted) and the decision its own words give. */

@@ -21,6 +21,8 @@ import type { Vault } from '../db/vault.js';
 import { SenimError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { mayAnswer } from './address-policy.js';
+import { recordDeliveryReport } from './bounces.usecases.js';
+import { ANSWER_OUTBOX_KIND } from './outbox.models.js';
 import { countRecentAutomatic, findByDedupeKey, queueMail } from './outbox.repository.js';
 import {
   renderAnswer,
@@ -68,13 +70,6 @@ export function answerLanguages(appeal: {
 }): Language[] {
   return appeal.mixedLanguage ? ['kk', 'ru'] : [appeal.language];
 }
-
-/** Short dedupe-key prefix and outbox kind of each answer. */
-const KIND: Record<AnswerKind, string> = {
-  acknowledgement: 'ack',
-  redirect: 'redirect',
-  extension: 'extension',
-};
 
 interface Threading {
   inReplyTo?: string | null;
@@ -161,7 +156,7 @@ export function createAnswers(deps: AnswerDeps): Answers {
       { vault: deps.vault, from: config.from, now },
       {
         dedupeKey: request.dedupeKey,
-        kind: KIND[kind],
+        kind: ANSWER_OUTBOX_KIND[kind],
         to: policy.address,
         subject: rendered.subject,
         text: rendered.text,
@@ -243,6 +238,14 @@ export function createAnswers(deps: AnswerDeps): Answers {
           ? redirect(appeal.number, appeal.category, langs)
           : acknowledgement(appeal, langs),
       });
+    },
+
+    afterDeliveryReport(tx, report) {
+      return recordDeliveryReport(
+        tx,
+        { now: deps.now, ...(deps.log ? { log: deps.log } : {}) },
+        report,
+      );
     },
 
     async afterTriage(tx, entry, decision) {

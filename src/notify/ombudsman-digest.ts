@@ -63,6 +63,8 @@ export interface DigestFailedMail {
   attempts: number;
   lastError: string | null;
   createdAt: string;
+  /** accepted by the relay, then returned by a bounce: when, and its status code */
+  bounced: { at: string; status: string | null } | null;
 }
 
 export interface Section<T> {
@@ -150,8 +152,14 @@ function sourceLine(s: OmbudsmanDigestData['healthSources'][number], lang: Repor
     : `${line}, тіркелгі деректері ${s.authExpiresAt} дейін жарамды`;
 }
 
+const ACKNOWLEDGEMENT: Bilingual = {
+  ru: 'подтверждение получения',
+  kk: 'қабылданғаны туралы хабарлама',
+};
+/** By outbox kind ('ack' is what answers.ts queues; 'acknowledgement' its answer kind). */
 const MAIL_KINDS: Record<string, Bilingual> = {
-  acknowledgement: { ru: 'подтверждение получения', kk: 'қабылданғаны туралы хабарлама' },
+  ack: ACKNOWLEDGEMENT,
+  acknowledgement: ACKNOWLEDGEMENT,
   redirect: { ru: 'разъяснение, куда обратиться', kk: 'қайда жүгіну туралы түсіндірме' },
   extension: { ru: 'продление срока', kk: 'мерзімді ұзарту' },
 };
@@ -229,13 +237,38 @@ function failedItem(f: DigestFailedMail, lang: ReportLanguage): Item {
   const error = f.lastError ? `: ${brief(f.lastError, 120)}` : '';
   return {
     title: ru ? `Исходящее письмо ${f.id} (${kind})` : `Шығыс хат ${f.id} (${kind})`,
-    lines: [
-      ru
-        ? `в очереди с ${f.createdAt}, попыток: ${f.attempts}${error}`
-        : `кезекке қойылды ${f.createdAt}, әрекеттер саны: ${f.attempts}${error}`,
-    ],
+    lines: f.bounced
+      ? bouncedLines(f, f.bounced, lang)
+      : [
+          ru
+            ? `в очереди с ${f.createdAt}, попыток: ${f.attempts}${error}`
+            : `кезекке қойылды ${f.createdAt}, әрекеттер саны: ${f.attempts}${error}`,
+        ],
     commands: f.entryNumber ? [`senim case show ${f.entryNumber}`] : [],
   };
+}
+
+/** Sent, then returned: the appellant has not received it, whatever the outbox said before. */
+function bouncedLines(
+  f: DigestFailedMail,
+  bounced: { at: string; status: string | null },
+  lang: ReportLanguage,
+): string[] {
+  const ru = lang === 'ru';
+  const code = bounced.status ?? '—';
+  const lines = [
+    ru
+      ? `отправлено, но ${bounced.at} возвращено сервером получателя (код ${code}): письмо не доставлено`
+      : `жіберілді, бірақ ${bounced.at} алушының сервері қайтарды (код ${code}): хат жеткізілмеді`,
+  ];
+  if (f.entryNumber) {
+    lines.push(
+      ru
+        ? 'заявитель ответа не получил: свяжитесь с ним иначе (телефон, почтовый адрес)'
+        : 'өтініш беруші жауап алмады: онымен басқа жолмен байланысыңыз (телефон, пошта мекенжайы)',
+    );
+  }
+  return lines;
 }
 
 interface Block {

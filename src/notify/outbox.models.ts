@@ -28,6 +28,19 @@ export interface OutgoingMail {
   headers: Record<string, string>;
 }
 
+/** The outbox kind of each answer to an appellant (templates.ts AnswerKind). */
+export const ANSWER_OUTBOX_KIND = {
+  acknowledgement: 'ack',
+  redirect: 'redirect',
+  extension: 'extension',
+} as const;
+
+/** The answer an outbox kind is ('ack' → 'acknowledgement'), as the appeal's history names it. */
+export function answerKindOf(outboxKind: string): string {
+  const found = Object.entries(ANSWER_OUTBOX_KIND).find(([, kind]) => kind === outboxKind);
+  return found ? found[0] : outboxKind;
+}
+
 export type SmtpErrorClass = 'temporary' | 'permanent';
 
 /** The first retry comes within 30 s; the wait doubles up to an hour (issue: outbox). */
@@ -85,4 +98,31 @@ export function describeSmtpError(error: unknown): string {
   if (typeof e.responseCode === 'number') parts.push(`smtp ${e.responseCode}`);
   if (typeof e.code === 'string' && /^[A-Z0-9_]{2,20}$/.test(e.code)) parts.push(e.code);
   return parts.join(' ') || 'unknown error';
+}
+
+/**
+ * Which of our mails a bounce is about: the first Message-ID it names, in its order of trust, that
+ * is exactly one of ours. Anything else it names (another sender's mail, a forgery) is ignored.
+ */
+export function reportedMail<T extends { messageId: string }>(
+  originals: readonly string[],
+  ours: readonly T[],
+): T | null {
+  for (const id of originals) {
+    const found = ours.find((mail) => mail.messageId === id);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * A bounce marks our mail undelivered only when it reports a permanent failure of mail that went
+ * out and is not marked yet: a delay changes nothing (the relay still tries), and mail never sent
+ * cannot have bounced.
+ */
+export function bounceMarksMail(
+  outcome: 'failed' | 'delayed',
+  mail: { status: string; bouncedAt: Date | null },
+): boolean {
+  return outcome === 'failed' && mail.status === 'sent' && mail.bouncedAt === null;
 }

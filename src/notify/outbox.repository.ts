@@ -5,7 +5,7 @@
  * A process that dies mid-send leaves the row queued: it is due again when the lease runs out.
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, eq, gte, inArray, lte, min, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lte, min, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/database.js';
 import { outbox } from '../db/schema.js';
 import type { Vault } from '../db/vault.js';
@@ -224,6 +224,41 @@ export async function markFailed(
     .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
 }
 
+/** Our mail with one of these exact Message-IDs (the candidates a bounce names). */
+export async function findByMessageIds(
+  q: Queryable,
+  messageIds: readonly string[],
+): Promise<OutboxRow[]> {
+  if (messageIds.length === 0) return [];
+  return q
+    .select()
+    .from(outbox)
+    .where(inArray(outbox.messageId, [...new Set(messageIds)]))
+    .orderBy(asc(outbox.id));
+}
+
+/**
+ * A bounce reported sent mail undelivered: the row becomes 'failed' (listed for the Ombudsman),
+ * once. False when it was not sent or is already marked: a second bounce changes nothing.
+ */
+export async function markBounced(
+  q: Queryable,
+  id: number,
+  bounce: { status: string | null; now: Date },
+): Promise<boolean> {
+  const changed = await q
+    .update(outbox)
+    .set({
+      status: 'failed',
+      lastError: `bounced: ${bounce.status ?? 'no status'}`,
+      bouncedAt: bounce.now,
+      bounceStatus: bounce.status,
+    })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'sent'), isNull(outbox.bouncedAt)))
+    .returning({ id: outbox.id });
+  return changed.length > 0;
+}
+
 /** What the Ombudsman is shown about mail that did not go: no addresses, no content. */
 export interface UndeliveredMail {
   id: number;
@@ -235,6 +270,9 @@ export interface UndeliveredMail {
   lastError: string | null;
   createdAt: Date;
   firstFailedAt: Date | null;
+  /** accepted by the relay, then returned undelivered: when the bounce came, its status code */
+  bouncedAt: Date | null;
+  bounceStatus: string | null;
 }
 
 /** Failed and held mail, oldest first (the Ombudsman's digest and `senim status`). */
@@ -253,6 +291,8 @@ export async function listFailed(
       lastError: outbox.lastError,
       createdAt: outbox.createdAt,
       firstFailedAt: outbox.firstFailedAt,
+      bouncedAt: outbox.bouncedAt,
+      bounceStatus: outbox.bounceStatus,
     })
     .from(outbox)
     .where(inArray(outbox.status, ['failed', 'held']))

@@ -219,6 +219,7 @@ export async function buildOmbudsmanDigest(
         attempts: f.attempts,
         lastError: f.lastError,
         createdAt: localStamp(f.createdAt, tz),
+        bounced: f.bouncedAt ? { at: localStamp(f.bouncedAt, tz), status: f.bounceStatus } : null,
       })),
       total: failed.length,
     },

@@ -7,6 +7,7 @@ import type { RawMessage } from '../../src/ingest/intake.port.js';
 import type { Vault } from '../../src/db/vault.js';
 import { silentLogger } from '../../src/log.js';
 import { queueMail } from '../../src/notify/outbox.repository.js';
+import { recordDeliveryReport } from '../../src/notify/bounces.usecases.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -62,6 +63,7 @@ export function recordingAnswers(vault: Vault): AnswerPort & { calls: AnswerCall
       );
       calls.push({ entryNumber: appeal.number, context, messageId: queued.messageId });
     },
+    afterDeliveryReport: (tx, report) => recordDeliveryReport(tx, { now: () => NOW }, report),
   };
 }
 
