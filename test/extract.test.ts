@@ -1036,3 +1036,41 @@ describe('extractAppeal: a company’s signature (columns 3 and 6)', () => {
     },
   );
 });
+
+describe('extractAppeal: names a careful clerk would write (column 3)', () => {
+  it.each([
+    ['a unit under a post', 'На ТЭЦ-1 мастер берет деньги.\nБлагодарю.\nИнженер ПТО', null, null],
+    ['a Kazakh sign-off before the name', 'Бастық пара алады.\nСәлеммен, Айжан', null, 'Айжан'],
+    [
+      'a contact-person label',
+      'Просим проверить.\nКонтактное лицо: Омаров Ерболат, 8 777 301 22 11',
+      null,
+      'Омаров Ерболат',
+    ],
+    ['an office mailbox', 'Тариф туралы ақпарат беруіңізді сұраймыз.', 'Кеңсе', null],
+    ['a form user', 'Просим проверить взятку.', 'Пользователь', null],
+    ['a lawyer’s title', 'Просим проверить взятку.', 'Адвокат Ибраев К.М.', 'Ибраев К.М.'],
+    [
+      'a first name signed short',
+      'The manager takes bribes.\nRegards,\nMike',
+      'Michael Brown',
+      'Michael Brown',
+    ],
+    [
+      'a name in capitals',
+      'ЖАЛОБА НА НАЧАЛЬНИКА ЦЕХА. БЕРЕТ ВЗЯТКИ.\nИВАНОВ ИВАН',
+      null,
+      'Иванов Иван',
+    ],
+    ['a code in capitals', 'Connection lost.\nETIMEDOUT', null, null],
+  ])('%s', (_, text, fromName, name) => {
+    expect(extractAppeal(mail(text, { fromName })).appellant.fullName).toBe(name);
+  });
+
+  it('keeps a different first name under another person’s From', () => {
+    const r = extractAppeal(
+      mail('The manager takes bribes.\nRegards,\nAnna', { fromName: 'Michael Brown' }),
+    );
+    expect(r.appellant.fullName).toBe('Anna');
+  });
+});

@@ -21,6 +21,23 @@ describe('detectLanguage', () => {
     expect(detectLanguage('Осы туралы сиз мен биз жане олар').language).toBe('kk');
   });
 
+  it.each([
+    ['Salemetsiz be. Men JEO-2 de jumys isteimin. Bizdin bolim bastygy para suraidy.', 'kk'],
+    ['Salem! JEO-1 degi sheber jumysshylardan aqsha jinaidy. Tekserip beriniz.', 'kk'],
+    ['Sälemetsız be! Jūmysta bastyq para alady. Tekserıñızşı.', 'kk'],
+    ['Zdravstvuyte, hochu soobshit chto na TETs-1 nachalnik smeny beret dengi s rabochih.', 'ru'],
+    [
+      'Privet. Na TEC-2 master vymogaet dengi, kto ne platit togo uvolnyayut. Pomogite pozhaluista.',
+      'ru',
+    ],
+  ])('recognises %j, typed in Latin letters', (text, language) => {
+    expect(detectLanguage(text)).toMatchObject({ language, mixed: false });
+  });
+
+  it('keeps English with a Latin Kazakh-looking word English', () => {
+    expect(detectLanguage('The men at the station take bribes, please check.').language).toBe('en');
+  });
+
   it('recognises Russian', () => {
     const r = detectLanguage(
       'Здравствуйте! Прошу рассмотреть мою жалобу на сотрудника ТЭЦ-2, который требует деньги.',

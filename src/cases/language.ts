@@ -7,10 +7,12 @@ import type { Language } from './appeal.models.js';
 import {
   ENGLISH_WORDS,
   KAZAKH_ENDINGS,
+  KAZAKH_LATIN_WORDS,
   KAZAKH_LETTERS,
   KAZAKH_SPELLING,
   KAZAKH_WORDS,
   RUSSIAN_ENDINGS,
+  RUSSIAN_LATIN_WORDS,
   RUSSIAN_ONLY_LETTERS,
   RUSSIAN_WORDS,
 } from './language.rules.js';
@@ -39,7 +41,7 @@ const KAZAKH_LATIN_LETTERS = /[äöüūıığşñ]/u;
 type Vote = 'kk' | 'ru' | null;
 
 /** What one word tells: a Cyrillic word's vote, a Latin word's language, or nothing known. */
-type WordKind = 'kk' | 'ru' | 'cyrillic' | 'kk-latin' | 'en' | 'latin' | 'other';
+type WordKind = 'kk' | 'ru' | 'cyrillic' | 'kk-latin' | 'ru-latin' | 'en' | 'latin' | 'other';
 
 interface WordClass {
   kind: WordKind;
@@ -69,9 +71,10 @@ function classify(raw: string): WordClass {
 function kindOf(word: string): WordKind {
   if (CYRILLIC.test(word)) return cyrillicVote(word) ?? 'cyrillic';
   if (!LATIN.test(word)) return 'other';
-  // Kazakh in the Latin alphabet: «jūmys», «bastyğy»
-  if (KAZAKH_LATIN_LETTERS.test(word)) return 'kk-latin';
-  return ENGLISH_WORDS.has(word) ? 'en' : 'latin';
+  // Kazakh in the Latin alphabet: «jūmys», «bastyğy», or without its own letters «bastyq»
+  if (KAZAKH_LATIN_LETTERS.test(word) || KAZAKH_LATIN_WORDS.has(word)) return 'kk-latin';
+  if (ENGLISH_WORDS.has(word)) return 'en';
+  return RUSSIAN_LATIN_WORDS.has(word) ? 'ru-latin' : 'latin';
 }
 
 /** A text without these holds no address or link: NOISE has nothing to remove from it. */
@@ -95,6 +98,8 @@ export function detectLanguage(text: string): LanguageGuess {
   let enEvidence = 0;
   let kkLatin = 0;
   let kkLatinEvidence = 0;
+  let ruLatin = 0;
+  let ruLatinEvidence = 0;
   let other = 0;
 
   const words = mayHoldNoise(text) ? text.replace(NOISE, ' ') : text;
@@ -116,6 +121,10 @@ export function detectLanguage(text: string): LanguageGuess {
         kkLatin += 1;
         kkLatinEvidence += weight;
         break;
+      case 'ru-latin':
+        ruLatin += 1;
+        ruLatinEvidence += weight;
+        break;
       case 'en':
         latin += 1;
         enEvidence += weight;
@@ -135,7 +144,7 @@ export function detectLanguage(text: string): LanguageGuess {
   const englishLike = latin > 0 && (enEvidence >= 1 || latin <= 2) && enEvidence / latin >= 0.12;
   const weights: Record<Language, number> = {
     kk: cyrillic * kkShare + kkLatin,
-    ru: cyrillic * (1 - kkShare),
+    ru: cyrillic * (1 - kkShare) + ruLatin,
     en: englishLike ? latin : 0,
   };
   const unknown = other + (englishLike ? 0 : latin);
@@ -147,8 +156,9 @@ export function detectLanguage(text: string): LanguageGuess {
   const best = ranked[0] ?? 'ru';
   const second = ranked[1] ?? 'kk';
   const bestWeight = weights[best];
-  const evidence = cyrillicEvidence + enEvidence + kkLatinEvidence;
-  const uncertainCyrillic = best !== 'en' && cyrillicEvidence + kkLatinEvidence === 0;
+  const evidence = cyrillicEvidence + enEvidence + kkLatinEvidence + ruLatinEvidence;
+  const uncertainCyrillic =
+    best !== 'en' && cyrillicEvidence + kkLatinEvidence + ruLatinEvidence === 0;
 
   const mixed = weights[second] / total >= MIXED_SHARE || unknown > bestWeight || uncertainCyrillic;
   const confidence = (bestWeight / total) * Math.min(1, evidence / EVIDENCE_FOR_FULL_CONFIDENCE);

@@ -44,7 +44,7 @@ export const SIGNATURE_DELIMITER = /^--\s*$/u;
 
 /** A sign-off; group 1 is what follows on the same line (often the name). */
 export const SIGN_OFF =
-  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|заранее спасибо|заранее благодарю|спасибо|благодарю|құрметпен|курметпен|qūrmetpen|qurmetpen|ізгі ниетпен|рахмет|алдын ала рахмет|best regards|kind regards|warm regards|regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|thank you|thanks|many thanks|cheers)(?=$|[^\p{L}])[\s,.!:;—–-]*(.*)$/iu;
+  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|заранее спасибо|заранее благодарю|спасибо|благодарю|құрметпен|курметпен|qūrmetpen|qurmetpen|ізгі ниетпен|ізгі тілекпен|сәлеммен|салеммен|рахмет|алдын ала рахмет|best regards|kind regards|warm regards|regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|thank you|thanks|many thanks|cheers)(?=$|[^\p{L}])[\s,.!:;—–-]*(.*)$/iu;
 
 /** Sign-offs that are only thanks: they end the letter only when alone on their line or before a name. */
 export const THANKS_ONLY =
@@ -65,7 +65,7 @@ export const DISCLAIMER_START =
 
 /** Labelled name; group 1 is the name. */
 export const NAME_LABEL =
-  /^\s*(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name)\s*[:\-–—]\s*([^\n,;()]+)/iu;
+  /^\s*(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name|контактное\s+лицо|заявитель|отправитель|от\s+кого|байланыс\s+тұлғасы|өтініш\s+беруші|contact\s+person|sender|my\s+details|мои\s+данные)\s*[:\-–—]\s*([^\n,;()]+)/iu;
 
 /** A self-introduction; group 1 is the name. */
 export const NAME_INTRO: readonly RegExp[] = [
@@ -78,7 +78,7 @@ export const NAME_INTRO: readonly RegExp[] = [
 
 /** Courtesy titles dropped from a name. */
 export const NAME_TITLES =
-  /^(?:(?:mr|mrs|ms|miss|dr|prof|sir|г-н|г-жа|господин|госпожа|гражданин|гражданка|уважаемый|уважаемая)\.?\s+)+|\s+(?:мырза|ханым)$/iu;
+  /^(?:(?:mr|mrs|ms|miss|dr|prof|sir|г-н|г-жа|господин|госпожа|гражданин|гражданка|уважаемый|уважаемая|адвокат|юрист|нотариус|attorney|lawyer|advocate)\.?\s+)+|\s+(?:мырза|ханым)$/iu;
 
 /** Words that make a "name" not a person's name (roles, companies, mailboxes, sign-offs). */
 export const NOT_A_NAME_WORDS: ReadonlySet<string> = new Set([
@@ -173,6 +173,26 @@ export const NOT_A_NAME_WORDS: ReadonlySet<string> = new Set([
   'алматы',
   'almaty',
   'астана',
+  // mailboxes and forms, not people: «Кеңсе», «Пользователь», «Сайт»; a form's «Имя: Нет»
+  'кеңсе',
+  'кенсе',
+  'пользователь',
+  'сайт',
+  'site',
+  'website',
+  'робот',
+  'robot',
+  'web',
+  'форма',
+  'form',
+  'секретарь',
+  'secretary',
+  'reception',
+  'нет',
+  'жоқ',
+  'none',
+  'unknown',
+  'неизвестно',
 ]);
 
 /** One word of a name: Кириллица/Latin with hyphen or apostrophe, or an initial ("И." / "И.И."). */

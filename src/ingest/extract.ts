@@ -134,12 +134,14 @@ export function readAppeal(
   const anonymity = findAnonymityRequest([subject ?? '', ownText].join('\n'));
 
   const displayName = nameFromDisplayName(input.from?.name ?? null);
-  const fullName = fuller(
-    nameFromLabel(ownText) ??
-      nameFromIntro(bodyText) ??
-      nameFromSignature(letter.signature) ??
-      nameClosingLetter(letter.body),
-    displayName,
+  const fullName = asWritten(
+    fuller(
+      nameFromLabel(ownText) ??
+        nameFromIntro(bodyText) ??
+        nameFromSignature(letter.signature) ??
+        nameClosingLetter(letter.body),
+      displayName,
+    ),
   );
   const organisation = findOrganisation(letter, input.from?.name ?? null);
   const address = findHomeAddress(letter);
@@ -670,7 +672,20 @@ export function asPersonName(raw: string): string | null {
     if (NOT_A_NAME_WORDS.has(lower) || lower in LEGAL_FORM_ABBREVIATIONS) return null;
   }
   if (words.length === 1 && (words[0]?.length ?? 0) < 3) return null;
+  // one word in capitals is a unit («ПТО»), a code («ETIMEDOUT») or a shout, not a name
+  if (words.length === 1 && /^\p{Lu}{2,}$/u.test(words[0] ?? '')) return null;
   return s;
+}
+
+/** «ИВАНОВ ИВАН» → «Иванов Иван»: a name typed in capitals, as the journal writes names. */
+function asWritten(name: string | null): string | null {
+  if (name === null || !/^[\p{Lu}\s.'’-]+$/u.test(name) || !/\p{Lu}{3}/u.test(name)) return name;
+  return name
+    .toLowerCase()
+    .replace(
+      /(^|[\s'’-])(\p{Ll})/gu,
+      (_, before: string, letter: string) => before + letter.toUpperCase(),
+    );
 }
 
 function nameFromLabel(text: string): string | null {
@@ -765,7 +780,13 @@ function fuller(given: string | null, display: string | null): string | null {
   const words = (s: string) => s.toLowerCase().split(/\s+/u);
   const shown = words(display);
   const more = shown.length > words(given).length;
-  return more && words(given).every((w) => shown.includes(w)) ? display : given;
+  if (more && words(given).every((w) => shown.includes(w))) return display;
+  // a first name signed short («Mike» under From «Michael Brown»): the same first two letters
+  const [only, ...rest] = words(given);
+  const short = only !== undefined && rest.length === 0 && only.length >= 2;
+  return short && shown.length >= 2 && shown.some((w) => w.startsWith(only.slice(0, 2)))
+    ? display
+    : given;
 }
 
 /** A name and phone closing the last line: «… за деньги. Омаров Кайрат, 8-701-321-65-43». */
