@@ -1074,3 +1074,25 @@ describe('extractAppeal: names a careful clerk would write (column 3)', () => {
     expect(r.appellant.fullName).toBe('Anna');
   });
 });
+
+describe('extractAppeal: postal reply addresses and addresses of what the letter is about', () => {
+  it.each([
+    'Ответ прошу направить письменно по почтовому адресу: 040800, г. Конаев, ул. Абая 12, кв. 3',
+    'Прошу сообщить о результатах по адресу: 040800, г. Конаев, ул. Абая 12, кв. 3',
+    'Ответ прошу прислать почтой на адрес: 040800, г. Конаев, ул. Абая 12, кв. 3.',
+  ])('takes the reply address from %j', (sentence) => {
+    const r = extractAppeal(mail(`Мастер берет взятки. ${sentence}\nИванов Иван`));
+    expect(r.appellant.replyAddress).toBe('040800, г. Конаев, ул. Абая 12, кв. 3');
+    expect(r.appellant.fullName).toBe('Иванов Иван');
+  });
+
+  it('does not take «Адрес ТЭЦ-3: …» as the writer’s address', () => {
+    const r = extractAppeal(
+      mail(
+        'На ТЭЦ-3 мастер избил рабочего за отказ платить.\nАдрес ТЭЦ-3: ул. Монтажная 1.\nЖанар',
+      ),
+    );
+    expect(r.appellant.address).toBeNull();
+    expect(r.appellant.fullName).toBe('Жанар');
+  });
+});

@@ -43,6 +43,7 @@ import {
   NAME_WORD,
   NOT_A_NAME_WORDS,
   NOT_OUR_APPELLANT_ORG,
+  SOMETHING_ELSES_ADDRESS,
   NO_TEXT_PLACEHOLDER,
   OWN_PHONES,
   NOT_FOR_REPLY,
@@ -928,7 +929,7 @@ function firstLine(s: string): string {
  * it («Мастер берет взятки, живет по адресу ул. …»: the accused's or a site's address).
  */
 function isAddressLine(line: string): boolean {
-  if (!looksLikeAddress(line)) return false;
+  if (!looksLikeAddress(line) || SOMETHING_ELSES_ADDRESS.test(line)) return false;
   const unlabelled = line.replace(/^[\p{L} ]{1,25}:\s*/u, '');
   const marker = ADDRESS_MARKER.exec(unlabelled)?.index ?? unlabelled.length;
   const digit = /\d/u.exec(unlabelled)?.index ?? unlabelled.length;
