@@ -821,6 +821,7 @@ describe('extractAppeal: whose phone (column 4)', () => {
       '+77774445566',
     ],
     ['Мастер берет взятки. Если что, 8 777 444 55 66.', '+77774445566'],
+    ['Мастер Жаксылыков (тел. 8 701 111 22 33) берет взятки.', null],
   ])('reads %j', (text, phone) => {
     expect(extractAppeal(mail(`${text}\nАбенов Тимур`)).appellant.phone).toBe(phone);
   });
@@ -1095,4 +1096,45 @@ describe('extractAppeal: postal reply addresses and addresses of what the letter
     expect(r.appellant.address).toBeNull();
     expect(r.appellant.fullName).toBe('Жанар');
   });
+});
+
+it('reads a post, name and phone closing a one-line letter as the writer’s', () => {
+  const r = extractAppeal(
+    mail(
+      'ТОО «Жетысу Энерго» сообщает: сотрудник АлЭС Сапаров А. потребовал 5% за ускорение оплаты. Главный бухгалтер Ахметжанова Г.С., тел. 8 (7282) 41-22-33',
+    ),
+  );
+  expect(r.appellant).toMatchObject({ fullName: 'Ахметжанова Г.С.', phone: '+77282412233' });
+});
+
+describe('extractAppeal: who is answered without being told', () => {
+  it('answers the writer, not a shared Reply-To mailbox of their company (rules 4.9)', () => {
+    const r = extractAppeal(
+      mail('Мой начальник домогается меня.', {
+        from: 'a.nurlanova@almaty-kabel.kz',
+        replyTo: 'sales@almaty-kabel.kz',
+      }),
+    );
+    expect(r.answerAddress).toBe('a.nurlanova@almaty-kabel.kz');
+  });
+
+  it('answers a web form’s visitor in Reply-To, though From is the form’s robot', () => {
+    const r = extractAppeal(
+      mail('Мастер берет деньги.', { from: 'noreply@site.kz', replyTo: 'visitor@mail.ru' }),
+    );
+    expect(r.answerAddress).toBe('visitor@mail.ru');
+  });
+});
+
+it('reads a name typed with Latin look-alike letters («Coколов Андpей»)', () => {
+  const r = extractAppeal(mail('Начальник cмены беpет деньги.\nCoколов Андpей Петрович'));
+  expect(r.appellant.fullName).toBe('Соколов Андрей Петрович');
+  expect(r.content).toBe('Начальник смены берет деньги.');
+});
+
+it('reads a form’s «Имя:» field', () => {
+  const r = extractAppeal(
+    mail('Имя: Каримова Диляра\nТелефон: 87018408484\nСообщение: Мастер продает путевки.'),
+  );
+  expect(r.appellant.fullName).toBe('Каримова Диляра');
 });

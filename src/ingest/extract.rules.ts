@@ -65,7 +65,7 @@ export const DISCLAIMER_START =
 
 /** Labelled name; group 1 is the name. */
 export const NAME_LABEL =
-  /^\s*(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name|контактное\s+лицо|заявитель|отправитель|от\s+кого|байланыс\s+тұлғасы|өтініш\s+беруші|contact\s+person|sender|my\s+details|мои\s+данные)\s*[:\-–—]\s*([^\n,;()]+)/iu;
+  /^\s*(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name|контактное\s+лицо|заявитель|отправитель|от\s+кого|байланыс\s+тұлғасы|өтініш\s+беруші|contact\s+person|sender|my\s+details|мои\s+данные|имя|есімі|есіміңіз)\s*[:\-–—]\s*([^\n,;()]+)/iu;
 
 /** A self-introduction; group 1 is the name. */
 export const NAME_INTRO: readonly RegExp[] = [
@@ -304,6 +304,10 @@ export const REPRESENTS_ORG_BEFORE =
 export const HOME_ADDRESS_CUE =
   /(?:адрес\s+проживания|домашний\s+адрес|место\s+жительства|(?:проживаю|проживающ\p{L}+|живу|зарегистрирован\p{L}*)\s+по\s+адресу|(?:проживаю|живу|тұрамын)\s*[:\-–—]|мой\s+адрес|тұратын\s+мекен-?жайым|мекен-?жайым|тұрғылықты\s+мекен-?жайым|home\s+address|my\s+(?:home\s+)?address(?:\s+is|\s*[:\-–—])|i\s+live\s+at)\s*[:\-–—]?\s*/giu;
 
+/** The local part of a mailbox a team shares, not one person's. */
+export const SHARED_MAILBOX =
+  /^(?:info|sales|office|admin|administrator|support|hr|contact|contacts|mail|post|kanc|kense|kantselyariya|priemnaya|reception|secretary|secretariat|buh|accounting|marketing|team|general|hello|no-?reply|do-?not-?reply|service|orders|zakaz|tender|tenders|procurement|zakupki)(?:[._-]?\d*)?$/iu;
+
 /** «Адрес ТЭЦ-3: …», "Address of the site: …": the address of what the letter is about. */
 export const SOMETHING_ELSES_ADDRESS =
   /^(?:адрес|address|мекен-?жай\p{L}*)\s+(?!для\s|проживания|регистрации|прописки|места\s+жительства|for\s|of\s+residence|home)[^:\n]{1,40}:/iu;
@@ -510,8 +514,16 @@ export const CALLERS_PHONE_CUE =
 
 /**
  * Before (or in brackets after) a number in the body: it is somebody else's, the person the
- * letter is about or an office («его номер», «позвонить ему», «тел. приемной», «оның телефоны»,
- * "his number", «(жена начальника)»).
+ * letter is about, a relative or an office («его номер», «позвонить ему», «тел. приемной»,
+ * «оның телефоны», "his number", «(жена начальника)»).
  */
 export const OTHERS_PHONE_CUE =
-  /(?<![\p{L}])(?:его|е[её]|ему|ей|их|им|него|н[её]е|оның|олардың|оған|his|her|their|him|them|приемн\p{L}*|приёмн\p{L}*|начальник\p{L}*|мастер\p{L}*|директор\p{L}*|бригадир\p{L}*|охран\p{L}*|бухгалтер\p{L}*|жен[аыу]|муж\p{L}*|бастығ\p{L}*|шебер\p{L}*|foreman\p{L}*|manager\p{L}*|director\p{L}*|boss\p{L}*|office|wife|husband)(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:его|е[её]|ему|ей|их|им|него|н[её]е|оның|олардың|оған|his|her|their|him|them|приемн\p{L}*|приёмн\p{L}*|жен[аыу]|муж\p{L}*|office|wife|husband)(?![\p{L}])/iu;
+
+/**
+ * A post before a number: somebody else's when the sentence goes on about them («Мастер
+ * Жаксылыков (тел. …) берет взятки»), the writer's own when it closes a signature line («Главный
+ * бухгалтер Ахметжанова Г.С., тел. …»).
+ */
+export const POST_PHONE_CUE =
+  /(?<![\p{L}])(?:начальник\p{L}*|мастер\p{L}*|директор\p{L}*|бригадир\p{L}*|охран\p{L}*|бухгалтер\p{L}*|бастығ\p{L}*|шебер\p{L}*|foreman\p{L}*|manager\p{L}*|director\p{L}*|boss\p{L}*)(?![\p{L}])/iu;

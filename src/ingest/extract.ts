@@ -44,11 +44,13 @@ import {
   NOT_A_NAME_WORDS,
   NOT_OUR_APPELLANT_ORG,
   SOMETHING_ELSES_ADDRESS,
+  SHARED_MAILBOX,
   NO_TEXT_PLACEHOLDER,
   OWN_PHONES,
   NOT_FOR_REPLY,
   REPLY_WORD,
   OTHERS_PHONE_CUE,
+  POST_PHONE_CUE,
   WRITERS_PHONE_CUE,
   CALLERS_PHONE_CUE,
   QUOTED_LINE,
@@ -150,7 +152,7 @@ export function readAppeal(
 
   const explicitReply = findReplyAddress(ownText);
   const explicitEmail = explicitReply !== null && isEmail(explicitReply) ? explicitReply : null;
-  const answerAddress = explicitEmail ?? input.replyTo?.address ?? input.from?.address ?? null;
+  const answerAddress = explicitEmail ?? replyAddressOf(input);
 
   const contentSource = isBlank(bodyText) ? (subject ?? '') : bodyText;
   const guess = detectLanguage(contentSource);
@@ -202,6 +204,24 @@ export function readAppeal(
   return { extracted, ownWords };
 }
 
+/**
+ * Where an answer goes without the writer saying: Reply-To, then From. Not to a shared mailbox a
+ * company's mail system puts in Reply-To (sales@, info@) when the writer's own address is in From:
+ * colleagues read it, and the trust line promises confidentiality (rules 4.9).
+ */
+function replyAddressOf(input: ExtractInput): string | null {
+  const replyTo = input.replyTo?.address ?? null;
+  const from = input.from?.address ?? null;
+  if (replyTo !== null && from !== null && isSharedMailbox(replyTo) && !isSharedMailbox(from)) {
+    return from;
+  }
+  return replyTo ?? from;
+}
+
+function isSharedMailbox(address: string): boolean {
+  return SHARED_MAILBOX.test(address.split('@')[0] ?? '');
+}
+
 // ---------------------------------------------------------------- text and its parts
 
 /**
@@ -216,6 +236,7 @@ export function normaliseText(text: string): string {
     t = t.replace(/<(?:br|\/p|\/div|\/li|\/tr)\b[^>]*>/gi, '\n').replace(/<[^>]+>/g, '');
   }
   if (t.includes('-----BEGIN PGP')) t = withoutPgpArmour(t);
+  if (MIXED_SCRIPT_WORD.test(t)) t = t.replace(WORD_WITH_LATIN, cyrillicLookalikes);
   // each pass below is skipped when its one indispensable character is absent (most letters)
   if (t.includes('&')) {
     t = t
@@ -231,6 +252,45 @@ export function normaliseText(text: string): string {
   // html-to-text writes links and images as "text [url]"
   if (t.includes('[')) t = t.replace(/\s*\[(?:mailto:|https?:\/\/|cid:|tel:)[^\]\s]*\]/gi, '');
   return t.replace(/[\u00A0\u2007\u202F\t]/g, ' ');
+}
+
+/**
+ * Latin letters typed into a Cyrillic word («Coколов Андpей», «взяткa»): a keyboard slip or an
+ * attempt to slip past word matching. Mapped back when every Latin letter of the word has a
+ * Cyrillic twin; a word of mixed scripts otherwise (a brand, «ТЭЦ-1»…) stays as written.
+ */
+// plain character classes: a Unicode script scan of every letter cost more than the rest of
+// normaliseText; every twin is basic Latin
+const MIXED_SCRIPT_WORD =
+  /[а-яёА-ЯЁәғқңөұүһіӘҒҚҢӨҰҮҺІ][a-zA-Z]|[a-zA-Z][а-яёА-ЯЁәғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
+const WORD_WITH_LATIN = /[\p{L}]*\p{Script=Latin}[\p{L}]*/gu;
+const CYRILLIC_TWIN: Readonly<Record<string, string>> = {
+  a: 'а',
+  c: 'с',
+  e: 'е',
+  o: 'о',
+  p: 'р',
+  x: 'х',
+  y: 'у',
+  i: 'і',
+  A: 'А',
+  B: 'В',
+  C: 'С',
+  E: 'Е',
+  H: 'Н',
+  K: 'К',
+  M: 'М',
+  O: 'О',
+  P: 'Р',
+  T: 'Т',
+  X: 'Х',
+};
+
+function cyrillicLookalikes(word: string): string {
+  if (!/\p{Script=Cyrillic}/u.test(word)) return word;
+  const latin = word.match(/\p{Script=Latin}/gu) ?? [];
+  if (!latin.every((l) => l in CYRILLIC_TWIN)) return word;
+  return word.replace(/\p{Script=Latin}/gu, (l) => CYRILLIC_TWIN[l] ?? l);
 }
 
 /** A clear-signed letter's text: its armour lines, hash header and signature block go. */
@@ -285,7 +345,11 @@ export function splitLetter(text: string): Letter {
  * footer (it would hide the signature above it).
  */
 function withoutFooter(lines: string[]): string[] {
-  const disclaimer = lines.findIndex((l) => DISCLAIMER_START.test(l.trim()));
+  // most lines start with none of a disclaimer's first letters: the long pattern is skipped
+  const disclaimer = lines.findIndex((l) => {
+    const line = l.trim();
+    return DISCLAIMER_FIRST_LETTER.test(line) && DISCLAIMER_START.test(line);
+  });
   const kept = disclaimer >= 0 ? lines.slice(0, disclaimer) : [...lines];
   for (;;) {
     const last = kept.at(-1)?.trim();
@@ -297,6 +361,8 @@ function withoutFooter(lines: string[]): string[] {
     kept.pop();
   }
 }
+
+const DISCLAIMER_FIRST_LETTER = /^[cdiltвдкнбCDILTВДКНБ]/;
 
 const HEADER_LABEL = /^\*?[\p{L}]+\*?\s*:/u;
 
@@ -797,10 +863,24 @@ function nameClosingLetter(body: string[]): string | null {
     .find((line) => line.trim() !== '')
     ?.trim();
   if (last === undefined) return null;
-  const sentences = last.split(/(?<=[.!?])\s+/u);
+  const sentences = sentencesOf(last);
   const tail = sentences.pop();
   if (tail === undefined || sentences.length === 0 || withoutPhones(tail) === null) return null;
   return nameOnLine(tail);
+}
+
+/** A line's sentences: split after a full stop that no abbreviation or initial («тел.», «Г.С.») ends. */
+function sentencesOf(line: string): string[] {
+  const sentences: string[] = [];
+  let from = 0;
+  for (const m of line.matchAll(/(\S+?)[.!?…]\s+/gu)) {
+    if (ABBREVIATED.test(m[1] ?? '')) continue;
+    const end = (m.index ?? 0) + m[0].length;
+    sentences.push(line.slice(from, end).trim());
+    from = end;
+  }
+  sentences.push(line.slice(from).trim());
+  return sentences;
 }
 
 /** The From display name, when it is a person's (not a mailbox, a role or a company). */
@@ -1029,10 +1109,14 @@ function whosePhone(
   let before = text.slice(Math.max(lineStart, previousEnd, span.start - 60), span.start);
   const sentenceEnd = /.*[.!?]\s+(?=\p{Lu})/su.exec(before);
   if (sentenceEnd) before = before.slice(sentenceEnd[0].length);
-  const bracketed = /^\s*\(([^()\n]{1,40})\)/u.exec(text.slice(span.end))?.[1] ?? '';
+  const lineEnd = text.indexOf('\n', span.end);
+  const after = text.slice(span.end, lineEnd < 0 ? text.length : lineEnd);
+  const bracketed = /^\s*\(([^()\n]{1,40})\)/u.exec(after)?.[1] ?? '';
   if (CALLERS_PHONE_CUE.test(before)) return 'other';
   if (WRITERS_PHONE_CUE.test(before.slice(-30))) return 'writer';
-  return OTHERS_PHONE_CUE.test(before) || OTHERS_PHONE_CUE.test(bracketed) ? 'other' : null;
+  if (OTHERS_PHONE_CUE.test(before) || OTHERS_PHONE_CUE.test(bracketed)) return 'other';
+  const narrativeGoesOn = /\p{Ll}{3,}/u.test(after.replace(/\([^()]*\)/gu, ''));
+  return POST_PHONE_CUE.test(before) && narrativeGoesOn ? 'other' : null;
 }
 
 // ---------------------------------------------------------------- column 7: reply address
@@ -1071,14 +1155,28 @@ export function findReplyAddress(text: string): string | null {
  * Not one the sentence gives as somebody else's or as where mail came from.
  */
 function emailAskedForReply(text: string): string | null {
-  for (const m of text.matchAll(EMAIL)) {
-    const at = m.index ?? 0;
+  for (const { address, at } of emailsIn(text)) {
     let before = text.slice(Math.max(0, at - 120), at);
     const sentenceEnd = /.*(?:[.!?]\s|\n)/su.exec(before);
     if (sentenceEnd) before = before.slice(sentenceEnd[0].length);
-    const after = text.slice(at + m[0].length, at + m[0].length + 60).split(/[.!?\n]/u)[0] ?? '';
+    const end = at + address.length;
+    const after = text.slice(end, end + 60).split(/[.!?\n]/u)[0] ?? '';
     const sentence = `${before} ${after}`;
-    if (REPLY_WORD.test(sentence) && !NOT_FOR_REPLY.test(before)) return m[0];
+    if (REPLY_WORD.test(sentence) && !NOT_FOR_REPLY.test(before)) return address;
   }
   return null;
+}
+
+/**
+ * The e-mail addresses of a text, found from their '@': EMAIL run over a whole letter tries every
+ * letter as an address's start, and was a fifth of the extraction's time.
+ */
+function* emailsIn(text: string): Generator<{ address: string; at: number }> {
+  for (let sign = text.indexOf('@'); sign >= 0; sign = text.indexOf('@', sign + 1)) {
+    const local = /[\p{L}\d._%+-]+$/u.exec(text.slice(Math.max(0, sign - 64), sign))?.[0];
+    const domain = /^@[\p{L}\d.-]+\.\p{L}{2,}/u.exec(text.slice(sign, sign + 256))?.[0];
+    if (local !== undefined && domain !== undefined) {
+      yield { address: local + domain, at: sign - local.length };
+    }
+  }
 }
