@@ -322,6 +322,20 @@ describe.each(engines)('intake on $name', (engine) => {
     expect(call.context.inReplyTo).toMatch(/^<[^\s<>]+>$/);
   });
 
+  it('records that no acknowledgement could be mailed when the sender gave no address', async () => {
+    const calls = answers.calls.length;
+    const n = registered(await intake.accept(smtp(eml({ from: 'Асель Нурланова' }), daysAgo(1))));
+    expect(answers.calls.length).toBe(calls);
+    const events = await t.database.db
+      .select()
+      .from(entryEvents)
+      .where(eq(entryEvents.entryNumber, n));
+    expect(events.map((e) => [e.kind, e.payload])).toContainEqual([
+      'answer-suppressed',
+      { kind: 'acknowledgement', reason: 'no-address' },
+    ]);
+  });
+
   it('never lets header injection reach the answer: one address, one Message-ID token', async () => {
     const before = answers.calls.length;
     await intake.accept(smtp(fixture('28-header-injection.eml'), daysAgo(1)));

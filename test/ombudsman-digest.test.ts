@@ -127,6 +127,17 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       notes: [`names-appeal:${n.overdue}`],
     });
 
+    // no mail could answer the pending appeal (its sender gave no usable address)
+    await t.database.db.transaction((tx) =>
+      insertEvent(
+        tx,
+        n.pending!,
+        'answer-suppressed',
+        { kind: 'acknowledgement', reason: 'no-address' },
+        at('2026-10-21T18:00'),
+      ),
+    );
+
     // a reply on the closed case, from another address
     const [reply] = await t.database.db
       .insert(messages)
@@ -242,6 +253,12 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
     expect(section(kk, 'Құзыреті туралы')).toContain(
       `басқа мекенжайдан келген хат № ${n.overdue} өтінішті атайды`,
     );
+    expect(section(ru, 'Ждут вашего решения')).toContain(
+      'подтверждение по почте не отправлено: сообщите по телефону или почтой',
+    );
+    expect(section(kk, 'Құзыреті туралы')).toContain('растау хаты поштамен жіберілмеді');
+    // the mark is the pending appeal's alone: the others were answered or came by phone
+    expect(ru.match(/подтверждение по почте не отправлено/g)).toHaveLength(2);
     expect(section(ru, 'Новые письма по')).toContain(
       'новых писем: 1, дело закрыто, есть письмо с другого адреса',
     );

@@ -458,7 +458,19 @@ async function answerIfDue(
   automatic: boolean,
 ): Promise<void> {
   const to = answerableAddress(deps, item, plan.answerAddress);
-  if (!deps.answers || plan.backlog || !item.classification.answerable || !to) return;
+  if (!deps.answers || plan.backlog) return;
+  if (!item.classification.answerable || !to) {
+    // no mail can reach the appellant: the Ombudsman's digest says so (answer by phone or post)
+    const reason = !to ? 'no-address' : 'not-answerable';
+    await insertEvent(
+      tx,
+      appeal.number,
+      'answer-suppressed',
+      { kind: 'acknowledgement', reason },
+      deps.now(),
+    );
+    return;
+  }
   const { parsed } = item;
   const context: AnswerContext = {
     to,

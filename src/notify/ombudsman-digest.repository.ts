@@ -28,6 +28,7 @@ interface RawEntryRow {
   due: string;
   backlog: boolean;
   names_appeal: number | null;
+  unanswered: boolean | null;
   total: number;
 }
 
@@ -45,6 +46,7 @@ function toEntry(r: RawEntryRow): DigestEntry<Date> {
     dueDate: r.due,
     backlog: r.backlog,
     namesAppeal: r.names_appeal === null ? null : Number(r.names_appeal),
+    unanswered: r.unanswered === true,
   };
 }
 
@@ -56,8 +58,13 @@ const NAMES_APPEAL = sql`(select min(substr(x, ${NAMES_APPEAL_NOTE.length + 1}):
   from messages m, jsonb_array_elements_text(m.notes) x
   where m.entry_number = e.number and x like ${NAMES_APPEAL_NOTE + '%'}) as names_appeal,`;
 
+/** Mail written to us that no answer could reach (answers.ts and intake record why). */
+const UNANSWERED = sql`(e.channel = 'email' and not e.backlog
+  and exists (select 1 from entry_events a where a.entry_number = e.number and a.kind = 'answer-suppressed')
+  and not exists (select 1 from entry_events a where a.entry_number = e.number and a.kind = 'answer-queued')) as unanswered,`;
+
 /** What a digest entry shows beside its present state. */
-const ENTRY_COLUMNS = sql`e.content, e.evidence, ${NAMES_APPEAL}`;
+const ENTRY_COLUMNS = sql`e.content, e.evidence, ${NAMES_APPEAL} ${UNANSWERED}`;
 
 /** Entries chosen by `where` (over the entry) and `having` (over its present state `s`), capped. */
 async function entryList(

@@ -36,6 +36,8 @@ export interface DigestEntry<When = string> {
   backlog: boolean;
   /** the appeal its mail named from another address (names-appeal), or null */
   namesAppeal: number | null;
+  /** written to us, but no acknowledgement could be mailed (no or unusable address) */
+  unanswered: boolean;
 }
 
 export interface DigestHeld<When = string> {
@@ -187,6 +189,13 @@ function entryItem(e: DigestEntry, lang: ReportLanguage): Item {
       ru
         ? 'из накопившейся почты, автоматически не отвечено'
         : 'жинақталған поштадан, автоматты түрде жауап берілмеген',
+    );
+  }
+  if (e.unanswered) {
+    facts.push(
+      ru
+        ? 'подтверждение по почте не отправлено: сообщите по телефону или почтой'
+        : 'растау хаты поштамен жіберілмеді: телефон не пошта арқылы хабарлаңыз',
     );
   }
   if (e.namesAppeal !== null) {
