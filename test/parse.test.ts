@@ -272,6 +272,124 @@ describe('parseMail charsets', () => {
   });
 });
 
+// What PHP forms, The Bat! and Mutt write when they do not know or misstate a header's charset.
+describe('parseMail encoded words whose label hides the charset', () => {
+  const b = (text: string, charset: string, label: string) =>
+    `=?${label}?B?${iconv.encode(text, charset).toString('base64')}?=`;
+  const q = (text: string, charset: string, label: string) =>
+    `=?${label}?Q?${[...iconv.encode(text, charset)]
+      .map((byte) => (byte === 0x20 ? '_' : `=${byte.toString(16).toUpperCase()}`))
+      .join('')}?=`;
+  const letter = (from: string, subject: string, extra: string[] = []) =>
+    Buffer.from(
+      [
+        `From: ${from}`,
+        'To: ombudsman@ales.kz',
+        `Subject: ${subject}`,
+        'Date: Thu, 26 Nov 2026 14:32:49 +0500',
+        'Message-ID: <ew@example.kz>',
+        'MIME-Version: 1.0',
+        ...extra,
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('Прошу разобраться.').toString('base64'),
+        '',
+      ].join('\r\n'),
+    );
+
+  it('reads a PHP form’s From name and subject labelled us-ascii as cp1251, and says so', async () => {
+    const raw = letter(
+      `${q('Данияр Омаров', 'cp1251', 'us-ascii')} <daniyar.om@portal.kz>`,
+      q('Обращение', 'cp1251', 'us-ascii'),
+      ['X-PHP-Originating-Script: 33:mail.php'],
+    );
+    const mail = await parseMail(raw, {});
+    expect(mail.from).toEqual({ address: 'daniyar.om@portal.kz', name: 'Данияр Омаров' });
+    expect(mail.subject).toBe('Обращение');
+    expect(mail.problems).toEqual([
+      'encoded-word-charset:from:windows-1251',
+      'encoded-word-charset:subject:windows-1251',
+    ]);
+  });
+
+  it('reads unknown-8bit, x-unknown and x-user-defined words by their bytes', async () => {
+    const raw = letter(
+      `${b('Шолпан Касенова', 'cp1251', 'unknown-8bit')} <sholpan.k@nursat.kz>`,
+      `${b('Жалоба на мастера ', 'koi8-r', 'x-unknown')} ${q('ЖЭО-2', 'utf-8', 'x-user-defined')}`,
+    );
+    const mail = await parseMail(raw, {});
+    expect(mail.from?.name).toBe('Шолпан Касенова');
+    expect(mail.subject).toBe('Жалоба на мастера ЖЭО-2');
+    expect(mail.problems).toEqual([
+      'encoded-word-charset:from:windows-1251',
+      'encoded-word-charset:subject:koi8-r',
+      'encoded-word-charset:subject:utf-8',
+    ]);
+  });
+
+  it('reads a The Bat! name labelled ISO-8859-1 as the cp1251 it is', async () => {
+    const raw = letter(
+      `${q('Иванов Петр Сергеевич', 'cp1251', 'iso-8859-1')} <ivanov.petr@mail.ru>`,
+      q('Жалоба', 'cp1251', 'iso-8859-1'),
+      ['X-Mailer: The Bat! (v4.0.24) Professional'],
+    );
+    const mail = await parseMail(raw, {});
+    expect(mail.from?.name).toBe('Иванов Петр Сергеевич');
+    expect(mail.subject).toBe('Жалоба');
+  });
+
+  it('reads an attachment’s name labelled unknown-8bit', async () => {
+    const name = b('Жалоба Ахметова.docx', 'cp1251', 'unknown-8bit');
+    const raw = Buffer.from(
+      [
+        'From: Серик <serik.akhm@mail.ru>',
+        'Subject: =?utf-8?B?0JbQsNC70L7QsdCw?=',
+        'Message-ID: <ew-att@mail.ru>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Жалоба во вложении.',
+        '--b1',
+        `Content-Type: application/octet-stream; name="${name}"`,
+        `Content-Disposition: attachment; filename="${name}"`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('PK not really').toString('base64'),
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+    const mail = await parseMail(raw, {});
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['Жалоба Ахметова.docx']);
+    expect(mail.problems).toContain('encoded-word-charset:content-disposition:windows-1251');
+  });
+
+  it('keeps French and German names labelled ISO-8859-1, on the well-formed path', async () => {
+    const raw = letter(
+      `${q('Hélène Dupré', 'latin1', 'iso-8859-1')} <helene@example.fr>`,
+      `${q('Réclamation de Jürgen Müller', 'latin1', 'ISO-8859-1')}`,
+    );
+    expect(plainShape(raw)).not.toBeNull();
+    const mail = await parseMail(raw, {});
+    expect(mail.from?.name).toBe('Hélène Dupré');
+    expect(mail.subject).toBe('Réclamation de Jürgen Müller');
+    expect(mail.problems).toEqual([]);
+  });
+
+  it('sends a message to the repair pass only when a label needs work', () => {
+    const utf8 = letter(`${b('Әсел Оспанова', 'utf-8', 'UTF-8')} <a@b.kz>`, 'Hello');
+    const unknown = letter(`${b('Әсел Оспанова', 'utf-8', 'unknown-8bit')} <a@b.kz>`, 'Hello');
+    const ascii = letter('=?us-ascii?Q?Asel_Ospanova?= <a@b.kz>', 'Hello');
+    expect(plainShape(utf8)).not.toBeNull();
+    expect(plainShape(ascii)).not.toBeNull();
+    expect(plainShape(unknown)).toBeNull();
+  });
+});
+
 describe('parseMail HTML', () => {
   it('turns HTML-only mail into text without script, style, images or markup', async () => {
     const mail = await parseFixture('19-html-only-scripts.eml');

@@ -147,6 +147,11 @@ export function mislabelledSingleByte(
   if (!hasHighBytes(bytes)) return null;
   if (looksLikeUtf8(bytes) && utf8Characters(bytes) >= MIN_UTF8_CHARACTERS) return 'utf-8';
   if (!isWesternSingleByte(declared)) return null;
+  return cyrillicReading(bytes, hint);
+}
+
+/** The Cyrillic code page that reads 8-bit bytes as Russian or Kazakh letters, or null. */
+function cyrillicReading(bytes: Uint8Array, hint?: string | null): DetectedCharset | null {
   const detected = detectCharset(bytes, hint);
   if (detected === null || detected === 'utf-8') return null;
   const text = iconv.decode(
@@ -204,6 +209,94 @@ export function normalizeEncodedWordCharsets(line: string): string {
       return alias ? `=?${alias}${rest}` : word;
     },
   );
+}
+
+/**
+ * Labels that say nothing about an encoded word's 8-bit bytes: placeholders written by mailers
+ * that did not know the charset (Mutt's unknown-8bit), and US-ASCII, which has no 8-bit bytes at
+ * all (PHP's mail() forms). A label iconv-lite does not know counts too (encodedWordCharset).
+ */
+const UNSPECIFIC_LABELS = new Set([
+  'unknown8bit',
+  'xunknown',
+  'unknown',
+  'xuserdefined',
+  'usascii',
+  'ascii',
+  'ansix341968',
+  'binary',
+]);
+
+export type WordCharset = DetectedCharset | 'windows-1252';
+
+/**
+ * The charset an RFC 2047 encoded word's bytes are in when its label cannot be trusted, or null
+ * when the label stands. Under an unspecific or unknown label: UTF-8 when the bytes are UTF-8,
+ * else the Cyrillic code page that reads them as Russian or Kazakh, else windows-1252 (a Western
+ * name from a mailer that did not know its charset). Under a Western label: the bodies' check
+ * (mislabelledSingleByte), so that a French or German name stays as it is.
+ */
+export function encodedWordCharset(
+  label: string,
+  bytes: Uint8Array,
+  hint?: string | null,
+): WordCharset | null {
+  if (!hasHighBytes(bytes) || !labelInDoubt(label)) return null;
+  if (isWesternSingleByte(label)) return mislabelledSingleByte(label, bytes, hint);
+  if (looksLikeUtf8(bytes)) return 'utf-8';
+  return cyrillicReading(bytes, hint) ?? 'windows-1252';
+}
+
+/** Western, unspecific or unknown: a label whose words' bytes are checked. */
+function labelInDoubt(label: string): boolean {
+  const key = charsetKey(label);
+  // the label of nearly all mail, answered without a lookup
+  if (key === 'utf8') return false;
+  return WESTERN.has(key) || UNSPECIFIC_LABELS.has(key) || normalizeCharset(label) === null;
+}
+
+/** libmime's pattern, the label as normalizeEncodedWordCharsets reads it. */
+const ENCODED_WORD = /=\?([^?*\s]+)((?:\*[^?]*)?\?([bBqQ])\?([^?]*)\?=)/g;
+
+/** The bytes an encoded word's text stands for (loosely: only for charset detection). */
+function encodedWordBytes(encoding: string, text: string): Buffer {
+  if (encoding === 'B' || encoding === 'b') return Buffer.from(text, 'base64');
+  const binary = text
+    .replace(/_/g, ' ')
+    .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(binary, 'latin1');
+}
+
+/**
+ * A header's encoded words relabelled with the charset their bytes are in where the label cannot
+ * be trusted (encodedWordCharset), and the charsets given; the header itself when none was. The
+ * words under one label are judged together: a name split over several words may split a UTF-8
+ * character between them, and a code page is told better from more letters.
+ */
+export function relabelEncodedWords(
+  header: string,
+  hint?: string | null,
+): { header: string; charsets: WordCharset[] } {
+  if (!header.includes('=?')) return { header, charsets: [] };
+  const byLabel = new Map<string, { label: string; pieces: Buffer[] }>();
+  for (const [, label = '', , encoding = '', text = ''] of header.matchAll(ENCODED_WORD)) {
+    if (!labelInDoubt(label)) continue;
+    const key = charsetKey(label);
+    const group = byLabel.get(key) ?? { label, pieces: [] };
+    group.pieces.push(encodedWordBytes(encoding, text));
+    byLabel.set(key, group);
+  }
+  const chosen = new Map<string, WordCharset>();
+  for (const [key, { label, pieces }] of byLabel) {
+    const charset = encodedWordCharset(label, Buffer.concat(pieces), hint);
+    if (charset) chosen.set(key, charset);
+  }
+  if (chosen.size === 0) return { header, charsets: [] };
+  const relabelled = header.replace(ENCODED_WORD, (word, label: string, rest: string) => {
+    const charset = chosen.get(charsetKey(label));
+    return charset ? `=?${charset}${rest}` : word;
+  });
+  return { header: relabelled, charsets: [...new Set(chosen.values())] };
 }
 
 /** Decodes bytes in a charset iconv-lite knows (callers normalise first); UTF-8 otherwise. */

@@ -102,6 +102,11 @@ export const PROBLEM = {
   mislabelledCharset: 'mislabelled-charset',
   unknownCharset: 'unknown-charset',
   rawHeaderBytes: 'raw-8bit-header',
+  /**
+   * an RFC 2047 encoded word labelled unknown-8bit, US-ASCII, ISO-8859-1… held other bytes and
+   * was re-decoded; the header's name and the charset follow: encoded-word-charset:from:koi8-r
+   */
+  encodedWordCharset: 'encoded-word-charset',
   undecodableBytes: 'undecodable-bytes',
   textTruncated: 'text-truncated',
   htmlTruncated: 'html-truncated',

@@ -17,6 +17,7 @@ import {
   mislabelledSingleByte,
   normalizeCharset,
   normalizeEncodedWordCharsets,
+  relabelEncodedWords,
   type DetectedCharset,
 } from './charset.js';
 import { readBase64Body, type Base64Digest } from './base64-body.js';
@@ -87,7 +88,10 @@ export class MimeRepair extends Transform {
     }
   }
 
-  /** Raw 8-bit bytes in a header (no RFC 2047 encoding): UTF-8 is left alone, others re-encoded. */
+  /**
+   * Encoded words whose label hides their charset get the right one (relabelEncodedWords). Raw
+   * 8-bit bytes in a header (no RFC 2047 encoding): UTF-8 is left alone, others re-encoded.
+   */
   private fixHeaderBytes(node: MimeNode): void {
     if (!node.headers) node.parseHeaders();
     const headers = node.headers;
@@ -97,6 +101,14 @@ export class MimeRepair extends Transform {
       if (renamed !== line.line) {
         line.line = renamed;
         headers.changed = true;
+      }
+      const relabelled = relabelEncodedWords(line.line, this.ctx.hint);
+      if (relabelled.charsets.length > 0) {
+        line.line = relabelled.header;
+        headers.changed = true;
+        for (const charset of relabelled.charsets) {
+          this.ctx.problems.add(`${PROBLEM.encodedWordCharset}:${safeToken(line.key)}:${charset}`);
+        }
       }
       const bytes = Buffer.from(line.line, 'binary');
       if (!hasHighBytes(bytes) || isUtf8(bytes)) continue;
@@ -297,8 +309,9 @@ const LF = 0x0a;
  * A cheap scan that proves the repair pass (MimeRepair) would change nothing and note nothing, so
  * mailparser may read the raw bytes directly; null when it cannot prove it (then the repair runs).
  * Accepted: 7-bit bytes only (no raw 8-bit header or body bytes), encoded words whose charset
- * needs no renaming, at most MAX_MIME_DEPTH parts, no embedded messages, every part with a
- * Content-Type, every multipart with a boundary that is used and closed, every inline text part
+ * needs no renaming and whose label can be trusted (relabelEncodedWords: a French name labelled
+ * ISO-8859-1 is accepted, cp1251 under that label is not), at most MAX_MIME_DEPTH parts, no
+ * embedded messages, every part with a Content-Type, every multipart with a boundary that is used and closed, every inline text part
  * text/plain or text/html with a known charset that needs no renaming and is not a Western
  * single-byte one, under which Cyrillic bytes arrive (UTF-8 only as "utf-8": the caller checks
  * that it decoded without replacement characters), and every base64 body
@@ -321,6 +334,7 @@ export function plainShape(raw: Buffer): PlainShape | null {
     if (blocks.length > MAX_MIME_DEPTH) return null;
     const block = blocks[i]!;
     if (normalizeEncodedWordCharsets(block.headers) !== block.headers) return null;
+    if (block.headers.includes('=?') && block.headers.split('\n').some(needsRelabel)) return null;
     if (block.headers.toLowerCase().includes(HASHED_MARKER)) marked = true;
     const contentType = headerOf(block.headers, 'content-type');
     if (contentType === null) return null;
@@ -396,6 +410,14 @@ export function plainShape(raw: Buffer): PlainShape | null {
   if (marked) shape.attachmentBodies = [];
   const skipped = shape.attachmentBodies.reduce((sum, body) => sum + body.end - body.start, 0);
   return raw.length - skipped > SHAPE_MAX_BYTES ? null : shape;
+}
+
+/**
+ * Without the message's Cyrillic hint: it only breaks ties between Cyrillic code pages, and the
+ * repair pass decides again with it.
+ */
+function needsRelabel(header: string): boolean {
+  return relabelEncodedWords(header).charsets.length > 0;
 }
 
 /** The header that marks a part whose body the parser does not get (see parse.ts). */
