@@ -8,6 +8,14 @@ import { rows } from '../src/db/database.js';
 import { answerAddresses, entryEvents, messages } from '../src/db/schema.js';
 import { createIntake, sqlState } from '../src/ingest/intake.usecases.js';
 import type { Intake, IntakeOutcome } from '../src/ingest/intake.port.js';
+import {
+  DOCX_TYPE,
+  attachedMessage,
+  docx,
+  file,
+  mixed,
+  plainLetter,
+} from './helpers/attached-mail.js';
 import { engines, type TestDatabase } from './helpers/engines.js';
 import {
   daysAgo,
@@ -113,6 +121,50 @@ describe.each(engines)('intake on $name', (engine) => {
     expect(record.language).toBe('en');
     expect(record.anonymous).toBe(false);
     expect(record.orgName ?? '').toContain('Steppe Logistics');
+  });
+
+  it('fills the columns from a letter forwarded as an attachment and a Word file under «См. вложение»', async () => {
+    const resident = plainLetter({
+      from: 'Жанна Омарова <zh.omarova@gmail.com>',
+      subject: 'Взятка при подключении',
+      text: 'Сотрудник отдела техусловий потребовал 200 000 тенге за подключение дома к теплосети.\nОмарова Жанна, +7 705 320 44 11\n',
+    });
+    const forward = mixed({
+      from: 'Info ALES <info@ales.kz>',
+      subject: 'FW: Взятка при подключении',
+      body: '',
+      parts: [attachedMessage(resident)],
+    });
+    const number = registered(await intake.accept(smtp(forward)));
+    expect(await exported(t, number)).toMatchObject({
+      fullName: 'Омарова Жанна',
+      phone: '+77053204411',
+      replyAddress: 'zh.omarova@gmail.com',
+      content: expect.stringContaining('потребовал 200 000 тенге') as unknown,
+    });
+    // the acknowledgement goes to whoever sent it to us
+    expect(answers.calls.find((c) => c.entryNumber === number)?.context.to).toBe('info@ales.kz');
+
+    const word = mixed({
+      from: 'Ерлан <info@alatau-energo.kz>',
+      subject: 'Обращение',
+      body: 'См. вложение.',
+      parts: [
+        file(
+          'Обращение.docx',
+          DOCX_TYPE,
+          docx([
+            'Начальник отдела закупок Нурланов Б. требовал вознаграждение в размере 3% от суммы договора.',
+            'Директор Жаксылыков Ерлан Маратович, тел. +7 727 390 12 12',
+          ]),
+        ),
+      ],
+    });
+    const second = registered(await intake.accept(smtp(word)));
+    expect(await exported(t, second)).toMatchObject({
+      phone: '+77273901212',
+      content: expect.stringContaining('Нурланов Б. требовал') as unknown,
+    });
   });
 
   it('registers the same raw message twice only once', async () => {

@@ -120,4 +120,10 @@ export const PROBLEM = {
   missingFrom: 'missing-from',
   badDate: 'bad-date',
   headerInjection: 'header-control-chars',
+  /**
+   * an attachment that may hold the letter was not read: attachment-unread:too-big (over the
+   * size or zip bounds), :corrupt (a broken Word file), :too-deep (messages attached inside
+   * attached messages), :too-many (more candidates than are read)
+   */
+  attachmentUnread: 'attachment-unread',
 } as const;

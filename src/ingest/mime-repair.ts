@@ -20,6 +20,7 @@ import {
   relabelEncodedWords,
   type DetectedCharset,
 } from './charset.js';
+import { MAX_READ_BYTES, mayBeReadable } from './attachment-text.js';
 import { readBase64Body, type Base64Digest } from './base64-body.js';
 import { PROBLEM } from './mail.models.js';
 
@@ -282,7 +283,8 @@ export interface PlainShape {
   /**
    * The base64 bodies of attachments (parts below the top), in order, that Node's decoder reads
    * exactly as mailparser's does (padding only at the end), with what they decode to: the parser
-   * may skip them.
+   * may skip them. A small one that may hold the letter (mayBeReadable) is not among them: the
+   * parser reads it.
    */
   attachmentBodies: SkippedBody[];
 }
@@ -328,6 +330,7 @@ export function plainShape(raw: Buffer): PlainShape | null {
   const shape: PlainShape = { sawPlainText: false, attachmentBodies: [] };
   const bases64: number[] = [];
   const attachments = new Set<number>();
+  const readable = new Set<number>();
   // the marker the parser's input gets for a skipped body (parse.ts) must not come from the mail
   let marked = false;
   for (let i = 0; i < blocks.length; i++) {
@@ -370,6 +373,7 @@ export function plainShape(raw: Buffer): PlainShape | null {
     if (type.startsWith('message/')) return null;
     if (attachment) {
       attachments.add(i);
+      if (mayBeReadable(type, block.headers)) readable.add(i);
       continue;
     }
     if (type.startsWith('text/')) {
@@ -395,7 +399,7 @@ export function plainShape(raw: Buffer): PlainShape | null {
     if (i > 0 && attachments.has(i)) {
       const body = readBase64Body(raw, start, end, true);
       if (!body.clean) return null;
-      if (body.paddedAtEnd) {
+      if (body.paddedAtEnd && !(readable.has(i) && body.size <= MAX_READ_BYTES)) {
         const { size, sha256 } = body;
         shape.attachmentBodies.push({
           headersEnd: blocks[i]!.headersEnd,

@@ -6,6 +6,9 @@
  * attachment's content stream is consumed into a SHA-256 and dropped, never buffered. Well-formed
  * mail skips the repair, and its base64 attachments are hashed before MailParser reads the rest
  * (withoutAttachmentBodies).
+ *
+ * Small attachments that may hold the letter itself (an attached message, a .txt, .html or .docx)
+ * are kept while hashed, read after the parse, and their text joins the body's (attachment-text.ts).
  */
 import { createHash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
@@ -22,6 +25,18 @@ import {
 } from 'mailparser';
 import mailsplit from '@zone-eu/mailsplit';
 import { coerceError } from '../errors.js';
+import {
+  MAX_EMBEDDED_DEPTH,
+  MAX_READ_ATTACHMENTS,
+  MAX_READ_BYTES,
+  decodeDocument,
+  htmlMetaCharset,
+  readableKind,
+  withAttachmentText,
+  type AttachmentText,
+  type ReadableKind,
+} from './attachment-text.js';
+import { DocxUnreadable, docxText } from './docx-text.js';
 import {
   CLASSIFICATION_HEADERS,
   PROBLEM,
@@ -63,11 +78,29 @@ interface RawParse {
   html: string;
   attachments: AttachmentMeta[];
   calendarMethod: string | null;
+  /** the attachments that may be read, in order; their bytes, or null when too big */
+  readable: CollectedAttachment[];
 }
 
-export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
-  const direct = await parseDirect(raw);
-  if (direct) return toParsedMail(direct.parsed, direct.ctx, opts);
+interface CollectedAttachment {
+  kind: ReadableKind;
+  /** the part's declared charset */
+  charset: string | null;
+  bytes: Buffer | null;
+}
+
+export function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
+  return parseAt(raw, opts, 0);
+}
+
+/** `depth`: how many attached messages deep this one is. */
+async function parseAt(raw: Buffer, opts: ParseOptions, depth: number): Promise<ParsedMail> {
+  const { parsed, ctx } = (await parseDirect(raw)) ?? (await parseRepaired(raw));
+  const attached = await readAttachments(parsed, ctx, opts, depth);
+  return toParsedMail(parsed, ctx, opts, attached);
+}
+
+async function parseRepaired(raw: Buffer): Promise<{ parsed: RawParse; ctx: RepairContext }> {
   const problems = new Set<string>();
   const ctx: RepairContext = {
     raw,
@@ -90,7 +123,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
       parsed = await parseHeadersOnly(raw);
     }
   }
-  return toParsedMail(parsed, ctx, opts);
+  return { parsed, ctx };
 }
 
 /**
@@ -168,6 +201,7 @@ function runParser(
       html: '',
       attachments: [],
       calendarMethod: null,
+      readable: [],
     };
     let pending = 0;
     let ended = false;
@@ -185,8 +219,16 @@ function runParser(
       result.calendarMethod ??= calendarMethodOf(data.headers);
       pending++;
       const digest = digests[Number(data.headers.get(HASHED_MARKER) ?? NaN)];
-      (digest ? skipAttachment(data, digest) : hashAttachment(data))
-        .then((meta) => {
+      const kind = readableKind(data.contentType, data.filename ?? null);
+      const collected: CollectedAttachment | null = kind
+        ? { kind, charset: charsetOf(data.headers), bytes: null }
+        : null;
+      if (collected) result.readable.push(collected);
+      // only as many as are read are kept: the rest is noted by their number
+      const keep = collected && result.readable.length <= MAX_READ_ATTACHMENTS ? MAX_READ_BYTES : 0;
+      (digest ? skipAttachment(data, digest) : hashAttachment(data, keep))
+        .then(({ meta, bytes }) => {
+          if (collected) collected.bytes = bytes;
           result.attachments.push(meta);
           pending--;
           finish();
@@ -246,19 +288,117 @@ function isStructured(value: unknown): value is StructuredHeader {
   );
 }
 
-/** Reads an attachment's content into a hash and releases it; the bytes are not kept. */
-function hashAttachment(attachment: AttachmentStream): Promise<AttachmentMeta> {
+/** An attachment's metadata, and its bytes when asked for and no more than asked for. */
+interface Hashed {
+  meta: AttachmentMeta;
+  bytes: Buffer | null;
+}
+
+/**
+ * Reads an attachment's content into a hash and releases it. Its bytes are kept only up to
+ * `keepUpTo` (0: none): past that, what was kept is dropped and the rest only hashed.
+ */
+function hashAttachment(attachment: AttachmentStream, keepUpTo: number): Promise<Hashed> {
   const hash = createHash('sha256');
   let size = 0;
+  let kept: Buffer[] | null = keepUpTo > 0 ? [] : null;
   return drain(attachment, (chunk) => {
     hash.update(chunk);
     size += chunk.length;
-  }).then(() => attachmentMeta(attachment, { size, sha256: hash.digest('hex') }));
+    if (kept && size <= keepUpTo) kept.push(chunk);
+    else kept = null;
+  }).then(() => ({
+    meta: attachmentMeta(attachment, { size, sha256: hash.digest('hex') }),
+    bytes: kept && Buffer.concat(kept),
+  }));
 }
 
-/** An attachment whose body was hashed before parsing (withoutAttachmentBodies). */
-function skipAttachment(attachment: AttachmentStream, digest: Digest): Promise<AttachmentMeta> {
-  return drain(attachment, () => {}).then(() => attachmentMeta(attachment, digest));
+/**
+ * An attachment whose body was hashed before parsing (withoutAttachmentBodies): plainShape
+ * leaves a small readable one to the parser, so this one is either too big or not read.
+ */
+function skipAttachment(attachment: AttachmentStream, digest: Digest): Promise<Hashed> {
+  return drain(attachment, () => {}).then(() => ({
+    meta: attachmentMeta(attachment, digest),
+    bytes: null,
+  }));
+}
+
+function charsetOf(headers: Headers): string | null {
+  const type = headers.get('content-type');
+  return isStructured(type) ? singleLine(type.params.charset ?? '') || null : null;
+}
+
+/**
+ * The text of the attachments that may hold the letter, in order. What cannot be read is noted
+ * (PROBLEM.attachmentUnread) and left out; nothing here throws. A delivery report's returned
+ * message is no letter to read (delivery-report.ts reads the report).
+ */
+async function readAttachments(
+  parsed: RawParse,
+  ctx: RepairContext,
+  opts: ParseOptions,
+  depth: number,
+): Promise<AttachmentText[]> {
+  if (parsed.readable.length === 0 || isReport(parsed.headers)) return [];
+  const unread = (reason: string) => ctx.problems.add(`${PROBLEM.attachmentUnread}:${reason}`);
+  const maxText = opts.maxTextChars ?? DEFAULT_MAX_TEXT;
+  const texts: AttachmentText[] = [];
+  for (const [index, attachment] of parsed.readable.entries()) {
+    if (index >= MAX_READ_ATTACHMENTS) {
+      unread('too-many');
+      break;
+    }
+    const { bytes } = attachment;
+    if (bytes === null) {
+      unread('too-big');
+      continue;
+    }
+    if (attachment.kind === 'message') {
+      if (depth >= MAX_EMBEDDED_DEPTH) {
+        unread('too-deep');
+        continue;
+      }
+      const inner = await parseAt(bytes, opts, depth + 1);
+      // what could not be read deeper down is noted on the message registered
+      for (const problem of inner.problems) {
+        if (problem.startsWith(PROBLEM.attachmentUnread)) ctx.problems.add(problem);
+      }
+      const { from, date, subject, text } = inner;
+      texts.push({ kind: 'message', from, date, subject, text });
+      continue;
+    }
+    const text = await documentText(attachment.kind, bytes, attachment.charset, ctx, opts, unread);
+    if (text)
+      texts.push({ kind: 'document', text: cleanText(text, ctx.problems).slice(0, maxText) });
+  }
+  return texts;
+}
+
+async function documentText(
+  kind: Exclude<ReadableKind, 'message'>,
+  bytes: Buffer,
+  charset: string | null,
+  ctx: RepairContext,
+  opts: ParseOptions,
+  unread: (reason: string) => void,
+): Promise<string> {
+  if (kind === 'text') return decodeDocument(bytes, charset, ctx.hint);
+  if (kind === 'html') {
+    const html = decodeDocument(bytes, charset ?? htmlMetaCharset(bytes), ctx.hint);
+    return htmlAsText(html, opts.maxHtmlChars ?? DEFAULT_MAX_HTML, ctx.problems);
+  }
+  try {
+    return await docxText(bytes);
+  } catch (err) {
+    unread(err instanceof DocxUnreadable ? err.reason : 'corrupt');
+    return '';
+  }
+}
+
+function isReport(headers: Headers): boolean {
+  const type = headers.get('content-type');
+  return isStructured(type) && type.value.trim().toLowerCase() === 'multipart/report';
 }
 
 function drain(attachment: AttachmentStream, onChunk: (chunk: Buffer) => void): Promise<void> {
@@ -304,11 +444,17 @@ async function parseHeadersOnly(raw: Buffer): Promise<RawParse> {
       html: '',
       attachments: [],
       calendarMethod: null,
+      readable: [],
     };
   }
 }
 
-function toParsedMail(parsed: RawParse, ctx: RepairContext, opts: ParseOptions): ParsedMail {
+function toParsedMail(
+  parsed: RawParse,
+  ctx: RepairContext,
+  opts: ParseOptions,
+  attached: readonly AttachmentText[],
+): ParsedMail {
   const problems = ctx.problems;
   const { headers } = parsed;
   const subjectRaw = stringHeader(headers, 'subject');
@@ -320,7 +466,7 @@ function toParsedMail(parsed: RawParse, ctx: RepairContext, opts: ParseOptions):
   if (!from?.address) problems.add(PROBLEM.missingFrom);
   const messageId = singleLine(stringHeader(headers, 'message-id')) || null;
   if (!messageId) problems.add(PROBLEM.missingMessageId);
-  const body = readableText(parsed, ctx, opts);
+  const body = readableText(parsed, ctx, opts, attached);
   return {
     messageId,
     inReplyTo: singleLine(stringHeader(headers, 'in-reply-to')) || null,
@@ -344,6 +490,7 @@ function readableText(
   parsed: RawParse,
   ctx: RepairContext,
   opts: ParseOptions,
+  attached: readonly AttachmentText[],
 ): { text: string; htmlOnly: boolean } {
   const maxText = opts.maxTextChars ?? DEFAULT_MAX_TEXT;
   const maxHtml = opts.maxHtmlChars ?? DEFAULT_MAX_HTML;
@@ -364,6 +511,7 @@ function readableText(
       htmlOnly = true;
     }
   }
+  if (attached.length > 0) text = withAttachmentText(text, attached);
   if (text.length > maxText) {
     ctx.problems.add(PROBLEM.textTruncated);
     text = text.slice(0, maxText);
