@@ -25,6 +25,7 @@ import {
   IN_CUES,
   IN_RULES,
   MASKS,
+  NOTE_CUES,
   NOTE_RULES,
   OUT_CATEGORIES,
   OUT_RULES,
@@ -264,8 +265,10 @@ function isCategoryCue(cue: Cue): cue is Category {
 // Compiled once (the benchmark triages 10,000 messages). In-scope signals are searched on their own,
 // so no out-of-scope match can ever hide one.
 const IN_COMPILED = compile(IN_RULES);
-const OUT_COMPILED = compile(OUT_RULES);
-const NOTE_COMPILED = compile(NOTE_RULES);
+// The notes (neither side) are found in the out-of-scope side's walk of the text: a third walk
+// cost a tenth of a letter's triage.
+const OUT_AND_NOTES_COMPILED = compile([...OUT_RULES, ...NOTE_RULES]);
+const NOTE_CUE_SET: ReadonlySet<Cue> = new Set<Cue>(NOTE_CUES);
 
 interface CompiledMask {
   evidence: string;
@@ -439,16 +442,19 @@ function applyRules(text: string, language: Language | undefined): RulesVerdict 
   }
   const inScore = hits.reduce((sum, hit) => sum + (IN_CUES.has(hit.cue) ? hit.weight : 0), 0);
 
-  const outStart = hits.length;
-  const anyInSignal = outStart > 0;
-  scan(OUT_COMPILED, folded, starts, kk, hits, evidence);
+  const anyInSignal = hits.length > 0;
+  const sideHits: Hit[] = [];
+  scan(OUT_AND_NOTES_COMPILED, folded, starts, kk, sideHits, evidence);
+  const notes = new Set<Cue>();
   const outScores = new Map<Cue, number>();
-  for (const { cue, weight } of hits.slice(outStart)) {
-    outScores.set(cue, (outScores.get(cue) ?? 0) + weight);
+  for (const hit of sideHits) {
+    if (NOTE_CUE_SET.has(hit.cue)) {
+      notes.add(hit.cue);
+      continue;
+    }
+    hits.push(hit);
+    outScores.set(hit.cue, (outScores.get(hit.cue) ?? 0) + hit.weight);
   }
-  const noteHits: Hit[] = [];
-  scan(NOTE_COMPILED, folded, starts, kk, noteHits, evidence);
-  const notes = new Set<Cue>(noteHits.map((hit) => hit.cue));
 
   // category scores: weights, and half a point for each hint, so that a topic breaks a tie
   const scores = new Map<Cue, number>();

@@ -1127,6 +1127,8 @@ function isEmail(s: string): boolean {
 
 /** An address the writer explicitly asks the reply to be sent to: e-mail or postal. */
 export function findReplyAddress(text: string): string | null {
+  // every wording names the answer or an address: most letters are spared the patterns below
+  if (!REPLY_ADDRESS_HINT.test(text)) return null;
   // lines kept: a postal address ends with its line, not with the name under it
   const flat = text.split('\n').map(collapse).join('\n');
   const kk = REPLY_ADDRESS_KK.exec(flat);
@@ -1148,6 +1150,8 @@ export function findReplyAddress(text: string): string | null {
   }
   return emailAskedForReply(flat);
 }
+
+const REPLY_ADDRESS_HINT = /ответ|адрес|жауап|мекен|reply|answer|address|respon|@/i;
 
 /**
  * An e-mail address in a sentence about the reply, in any wording: «ответ прошу на мою личную:
