@@ -194,15 +194,7 @@ function runParser(
       skipImageLinks: true,
       checksumAlgo: false,
     });
-    const result: RawParse = {
-      headers: new Map(),
-      headerLines: [],
-      text: '',
-      html: '',
-      attachments: [],
-      calendarMethod: null,
-      readable: [],
-    };
+    const result = emptyParse();
     let pending = 0;
     let ended = false;
     const finish = () => {
@@ -437,16 +429,20 @@ async function parseHeadersOnly(raw: Buffer): Promise<RawParse> {
   try {
     return await runParser(headersOnly, ctx, false);
   } catch {
-    return {
-      headers: new Map(),
-      headerLines: [],
-      text: '',
-      html: '',
-      attachments: [],
-      calendarMethod: null,
-      readable: [],
-    };
+    return emptyParse();
   }
+}
+
+function emptyParse(): RawParse {
+  return {
+    headers: new Map(),
+    headerLines: [],
+    text: '',
+    html: '',
+    attachments: [],
+    calendarMethod: null,
+    readable: [],
+  };
 }
 
 function toParsedMail(
