@@ -434,6 +434,13 @@ describe('extractAppeal: the brief content (column 5)', () => {
     expect(r.appellant).toMatchObject({ fullName: 'Иванов И.И.', phone: '+77015554433' });
   });
 
+  it('keeps an emoji sequence whole but joins a word a zero-width joiner splits', () => {
+    const r = extractAppeal(
+      mail('Мастер бе\u200Dрет деньги 🤷\u200D♀️ и молчит 👨\u200D👩\u200D👧.'),
+    );
+    expect(r.content).toBe('Мастер берет деньги 🤷\u200D♀️ и молчит 👨\u200D👩\u200D👧.');
+  });
+
   it('drops bidirectional controls that would show the content reversed', () => {
     const r = extractAppeal(mail('Мастер \u202Eтрёбует\u202C деньги \u2067за\u2069 подключение.'));
     expect(r.content).toBe('Мастер трёбует деньги за подключение.');

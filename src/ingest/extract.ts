@@ -231,7 +231,10 @@ function isSharedMailbox(address: string): boolean {
 export function normaliseText(text: string): string {
   let t = text
     .replace(/\r\n?/g, '\n')
-    .replace(/[\u200B-\u200D\uFEFF\u00AD\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
+    .replace(/[\u200B\u200C\uFEFF\u00AD\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
+  // a zero-width joiner splits a word for matching, but binds an emoji sequence (🤷‍♀️): kept there
+  if (t.includes('\u200D'))
+    t = t.replace(/\u200D(?!\p{Extended_Pictographic}|\uFE0F|[\u2640\u2642])/gu, '');
   if (/<(?:br|p|div)\b[^>]*>/i.test(t)) {
     t = t.replace(/<(?:br|\/p|\/div|\/li|\/tr)\b[^>]*>/gi, '\n').replace(/<[^>]+>/g, '');
   }
