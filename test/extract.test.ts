@@ -1145,3 +1145,79 @@ it('reads a form’s «Имя:» field', () => {
   );
   expect(r.appellant.fullName).toBe('Каримова Диляра');
 });
+
+// From re-running the sweeps on this session's code, and a fifth sweep
+describe('extractAppeal: lines that say something are not a signature', () => {
+  it('keeps a list item naming a company and a person in the content', () => {
+    const r = extractAppeal(
+      mail(
+        'Ниже перечень фактов:\n1) 03.10.2026 — начальник ПТО Ибраев подписал акт на 12 млн тг.\n2) 05.11.2026 — директор ТОО «СпецРемСтрой» Ибраева Л. — супруга начальника ПТО.\n\nАхметова Камила\n+7 (700) 111 22 33',
+      ),
+    );
+    expect(r.appellant).toMatchObject({
+      fullName: 'Ахметова Камила',
+      legalForm: null,
+      orgName: null,
+    });
+    expect(r.content).toContain('супруга начальника ПТО.');
+  });
+
+  it('keeps a sentence ending in a company’s quoted name', () => {
+    const r = extractAppeal(
+      mail('Начальник цеха требовал взятку у сотрудников ТОО «СтройМонтаж».\nИванов Иван'),
+    );
+    expect(r.content).toBe('Начальник цеха требовал взятку у сотрудников ТОО «СтройМонтаж».');
+    expect(r.appellant).toMatchObject({ fullName: 'Иванов Иван', orgName: null });
+  });
+
+  it('reads a Kazakh address ending «12 пәт.» under the name', () => {
+    const r = extractAppeal(
+      mail('Мастер берет взятки.\nИванов Иван\nАлматы қ., Абай даңғ., 150/2 үй, 12 пәт.'),
+    );
+    expect(r.appellant).toMatchObject({
+      fullName: 'Иванов Иван',
+      address: 'Алматы қ., Абай даңғ., 150/2 үй, 12 пәт',
+    });
+    expect(r.content).toBe('Мастер берет взятки.');
+  });
+
+  it('takes no name from «Мой тел. …» or «Байланыс: …»', () => {
+    expect(
+      extractAppeal(mail('Начальник вымогает деньги. Мой тел. 87012223344')).appellant.fullName,
+    ).toBeNull();
+    expect(
+      extractAppeal(mail('Бастық пара алады.\nБайланыс: 8 705 987 65 43')).appellant.fullName,
+    ).toBeNull();
+  });
+
+  it('reads «Мен, …» on the line under a heading', () => {
+    const r = extractAppeal(
+      mail(
+        'ӨТІНІШ\n\nМен, Жұмабаева Гүлнар Серікқызы, ЖЭО-1 лаборантымын. Бастық дөрекі сөйлейді.',
+      ),
+    );
+    expect(r.appellant.fullName).toBe('Жұмабаева Гүлнар Серікқызы');
+  });
+});
+
+describe('extractAppeal: an address the writer only mentions is not where to answer', () => {
+  it.each([
+    'Писал в hr@ales.kz, никто не ответил. Начальник цеха берёт взятки.',
+    'Я уже писал на почту директора director.tec1@ales.kz, ответа нет.',
+    'Мен director.tec1@ales.kz поштасына жаздым, жауап болмады.',
+    'I wrote to hr@ales.kz and got no answer.',
+  ])('answers the sender of %j', (text) => {
+    const r = extractAppeal(mail(`${text}\nИванов Петр`, { from: 'petr@mail.ru' }));
+    expect(r.answerAddress).toBe('petr@mail.ru');
+  });
+});
+
+it('keeps a Kazakh writer named who asks to keep the name from the shop head (rules 4.9)', () => {
+  const r = extractAppeal(
+    mail(
+      'Цех бастығы дөрекі сөйлейді.\nМенің атымды цех бастығына айтпауыңызды сұраймын.\nЖұмабаева Гүлнар\n8 705 987 65 43',
+    ),
+  );
+  expect(r.anonymous).toBe(false);
+  expect(r.appellant).toMatchObject({ fullName: 'Жұмабаева Гүлнар', phone: '+77059876543' });
+});

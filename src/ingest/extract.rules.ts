@@ -70,7 +70,7 @@ export const NAME_LABEL =
 /** A self-introduction; group 1 is the name. */
 export const NAME_INTRO: readonly RegExp[] = [
   /(?:меня зовут|моё имя|мое имя|менің атым|менің есімім|менің аты-жөнім|менин атым|my name is|this is)\s+([^\n,;()!?]+)/iu,
-  /(?:^|[.!?]\s+)(?:я|мен|i)\s*,\s*([^\n,;()]+?)\s*,/iu,
+  /(?:^|[.!?]\s+|\n\s*)(?:я|мен|i)\s*,\s*([^\n,;()]+?)\s*,/iu,
   // «Моя фамилия Ким», «Если нужно, я — Серик из котельного цеха»
   /(?:моя\s+фамилия|фамилия\s+моя|менің\s+фамилиям)\s*[:—–-]?\s*([^\n,;()!?.]+)/iu,
   /(?:^|[.!?,]\s*)(?:я|мен)\s*[—–-]\s*([^\n,;()!?.]+)/iu,
@@ -78,7 +78,7 @@ export const NAME_INTRO: readonly RegExp[] = [
 
 /** Courtesy titles dropped from a name. */
 export const NAME_TITLES =
-  /^(?:(?:mr|mrs|ms|miss|dr|prof|sir|г-н|г-жа|господин|госпожа|гражданин|гражданка|уважаемый|уважаемая|адвокат|юрист|нотариус|attorney|lawyer|advocate)\.?\s+)+|\s+(?:мырза|ханым)$/iu;
+  /^(?:(?:mr|mrs|ms|miss|dr|prof|sir|г-н|г-жа|господин|госпожа|гражданин|гражданка|уважаемый|уважаемая|адвокат|юрист|нотариус|attorney|lawyer|advocate)\.?\s+)+|\s+(?:мырза|ханым|аға|ага|апай|әпке|тәте)$/iu;
 
 /** Words that make a "name" not a person's name (roles, companies, mailboxes, sign-offs). */
 export const NOT_A_NAME_WORDS: ReadonlySet<string> = new Set([
@@ -173,6 +173,16 @@ export const NOT_A_NAME_WORDS: ReadonlySet<string> = new Set([
   'алматы',
   'almaty',
   'астана',
+  'байланыс',
+  'смотрите',
+  'посмотрите',
+  'look',
+  // «Мой тел. …» closing a letter
+  'мой',
+  'моя',
+  'мои',
+  'my',
+  'менің',
   // mailboxes and forms, not people: «Кеңсе», «Пользователь», «Сайт»; a form's «Имя: Нет»
   'кеңсе',
   'кенсе',
@@ -361,6 +371,11 @@ export const ADDRESS_ABBREVIATIONS: ReadonlySet<string> = new Set([
   'кор',
   'эт',
   'оф',
+  'пәт',
+  'даңғ',
+  'ауд',
+  'мкр',
+  'ш.а',
 ]);
 
 // ---------------------------------------------------------------- column 7: reply address
@@ -382,12 +397,17 @@ export const REPLY_ADDRESS_KK =
 export const REPLY_ADDRESS_KK_LABEL =
   /(?:жауап\s+(?:беру|жіберу)\s+үшін\s+мекенжай|жауапқа\s+арналған\s+мекенжай|жауап(?:ты)?\s+(?:мына\s+)?(?:мекен-?жайға|мекен-?жайыма|мекен-?жай\s+бойынша|поштаға|электрондық\s+поштаға|адреске)\s+жіберу\p{L}*(?:\s+(?:сұраймын|өтінемін))?\s*[:\-–—])\s*/iu;
 
-/** A word about the answer, in the sentence that gives an e-mail address. */
-export const REPLY_WORD =
-  /(?<![\p{L}])(?:ответ\p{L}*|отвеч\p{L}*|пишите|напишите|жауап\p{L}*|жазыңыз\p{L}*|reply|replies|answer\p{L}*|respon\p{L}*|write\s+(?:back|to\s+me))(?![\p{L}])/iu;
-/** …unless the address is somebody else's, or where mail came from. */
+/**
+ * A request for the answer, in the sentence that gives an e-mail address: «ответ прошу на …»,
+ * «пишите на …», «жауапты … жіберіңіз», "please reply to …". Not a report of mail written or
+ * unanswered («писал в hr@…, никто не ответил»).
+ */
+export const REPLY_REQUEST =
+  /(?<![\p{L}])(?:ответ(?:\s+(?:прошу|мне|пожалуйста)|ьте|ить\s+мне|\s+(?:направ|присл|пришл|присыла|отправ|пиш|жду\s+на))\p{L}*|прошу\s+(?:\p{L}+\s+){0,3}?(?:ответ|отвеч|направ|присл|сообщ|писать)\p{L}*|(?:на)?пишите|отвечайте|для\s+(?:ответа|связи)|жауап\p{L}*\s+(?:\S+\s+){0,3}?(?:жіберіңіз|жазыңыз|жолдаңыз|жіберуіңізді)\p{L}*|жазыңыз|(?:reply|respond|answer|write\s+back)\s+(?:to|at|on)|send\s+(?:the\s+|your\s+)?(?:reply|answer|response)|reply\s+address|contact\s+me\s+(?:at|on|by))(?![\p{L}])/iu;
+
+/** …unless the address is somebody else's, where mail came from, or where the writer wrote before. */
 export const NOT_FOR_REPLY =
-  /(?<![\p{L}])(?:его|е[её]|их|оның|his|her|their|from|с\s+(?:адреса|почты)|от\s+(?:адреса|почты)|пришл[оаи]|пришёл|пришел|келді|received)(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:его|е[её]|их|оның|his|her|their|from|с\s+(?:адреса|почты)|от\s+(?:адреса|почты)|пришл[оаи]|пришёл|пришел|келді|received|(?:на|от)?писал\p{L}*|обращал\p{L}*|отправлял\p{L}*|жаздым|жазған\p{L}*|wrote|sent|emailed|written)(?![\p{L}])/iu;
 
 // ---------------------------------------------------------------- anonymity (rules 4.14: column c stays empty)
 
@@ -424,7 +444,8 @@ export const ANONYMITY_REQUEST: readonly RegExp[] = [
   // kk
   /(?:атымды|есімімді|аты-жөнімді|аты-жөнiмдi|аты жөнімді)\s+(?:\p{L}+\s+)?(?:жарияламау\p{L}*|жария\s+етпеу\p{L}*|көрсетпеу\p{L}*|атамау\p{L}*|ашпау\p{L}*|жасыру\p{L}*|жасырын)/u,
   // the imperative: «атымды айтпаңыздар», «есімімді ешкімге көрсетпеңіз», «аты-жөнімді жарияламаңыз»
-  /(?:атымды|есімімді|есимимди|аты-жөнімді|аты-жөнiмдi|аты-жонимди|аты жөнімді)\s+(?:\p{L}+\s+){0,2}(?:айтпа|атама|көрсетпе|корсетпе|жариялама|жария\s+етпе|ашпа|жасыр)\p{L}*/u,
+  // …but «атымды цех бастығына айтпаңыз» keeps it from someone: confidentiality (rules 4.9)
+  /(?:атымды|есімімді|есимимди|аты-жөнімді|аты-жөнiмдi|аты-жонимди|аты жөнімді)\s+(?:(?!\p{L}*(?:бастығ|басшы|жетекші|директор|шебер|мастер|әкімші|начальник|басқарма)\p{L}*)\p{L}+\s+){0,2}(?:айтпа|атама|көрсетпе|корсетпе|жариялама|жария\s+етпе|ашпа|жасыр)\p{L}*/u,
   // «Аноним болып қалғым келеді», «анонимді болғым келеді»
   /аноним\p{L}*\s+(?:болып\s+)?(?:қал|кал|болғым|болгым)(?:ғым|гым|уымды|амын|айын)?/u,
   // the same in the Latin alphabet of 2021: «Atymdy jasyryñyz», «Esımımdı körsetpeñız»

@@ -48,7 +48,7 @@ import {
   NO_TEXT_PLACEHOLDER,
   OWN_PHONES,
   NOT_FOR_REPLY,
-  REPLY_WORD,
+  REPLY_REQUEST,
   OTHERS_PHONE_CUE,
   POST_PHONE_CUE,
   WRITERS_PHONE_CUE,
@@ -446,12 +446,23 @@ function findSignatureStart(lines: string[]): number {
  */
 function isSentence(line: string): boolean {
   if (CONTACT_LABEL.test(line)) return false;
-  if (/[!?]$/u.test(line)) return true;
+  // an item of a list («1) 03.10.2026 — …», «- …») is the letter's own text
+  if (/[!?]$/u.test(line) || LIST_ITEM.test(line)) return true;
   for (const [, word] of line.matchAll(SENTENCE_END_INSIDE)) {
     if (!ABBREVIATED.test(word ?? '')) return true;
   }
-  return /\p{Ll}{3,}[.…]$/u.test(line) && line.split(/\s+/u).length >= 4;
+  const last = /([\p{L}-]+|[»")])[.…]$/u.exec(line)?.[1];
+  if (last === undefined || line.split(/\s+/u).length < 4) return false;
+  // «…, берет взятки.», «… ТОО «Альфа».»; not «…, 12 пәт.» nor «… кв.»
+  return (
+    /^[»")]$/u.test(last) ||
+    (last.length >= 3 &&
+      !ADDRESS_ABBREVIATIONS.has(last.toLowerCase()) &&
+      !/^\p{Lu}{1,4}$/u.test(last))
+  );
 }
+
+const LIST_ITEM = /^(?:\d{1,2}[.)]|[-•*–])\s/u;
 
 /** The word before a full stop that another sentence follows on the same line. */
 const SENTENCE_END_INSIDE = /(\S+?)[.!?…]\s+\p{Lu}\p{Ll}/gu;
@@ -492,7 +503,7 @@ function nameOnLine(line: string): string | null {
     .replace(/(?<![\p{L}])(?:тел|моб|сот|phone|tel|mobile|cell|ұялы)\.?\s*[:.]?/giu, ' ')
     .replace(/^[\s,;:–—-]+|[\s,;:–—(-]+$/gu, '')
     .replace(/\s{2,}/g, ' ');
-  return cleaned === '' ? null : asPersonName(cleaned);
+  return cleaned === '' ? null : (asPersonName(cleaned) ?? nameBesideOrganisation(cleaned));
 }
 
 function nameBesideOrganisation(line: string): string | null {
@@ -504,15 +515,19 @@ function nameBesideOrganisation(line: string): string | null {
   // an unquoted organisation's name («ТОО Ромашка») is no person's
   const orgWords = new Set((parseOrganisation(line)?.orgName ?? '').split(/\s+/u));
   const withoutOrg = line.replace(QUOTED_ORGANISATION, ',');
+  let found: string | null = null;
   for (const part of withoutOrg.split(/[,;]/u)) {
     const words = part
       .trim()
       .split(/\s+/u)
-      .filter((w) => !ROLE_WORD.test(w) && !FORM_ALONE.test(w) && !orgWords.has(w));
-    const name = words.length > 0 ? asPersonName(words.join(' ')) : null;
-    if (name !== null) return name;
+      .filter((w) => w !== '' && !ROLE_WORD.test(w) && !FORM_ALONE.test(w) && !orgWords.has(w));
+    if (words.length === 0) continue;
+    const name = asPersonName(words.join(' '));
+    // a line that says more than who signs («… Ибраева Л. — супруга начальника ПТО») is no signature
+    if (name === null || found !== null) return null;
+    found = name;
   }
-  return null;
+  return found;
 }
 
 /** An organisation's signature line: a legal form and its name, or a post there, not a sentence. */
@@ -1169,7 +1184,7 @@ function emailAskedForReply(text: string): string | null {
     const end = at + address.length;
     const after = text.slice(end, end + 60).split(/[.!?\n]/u)[0] ?? '';
     const sentence = `${before} ${after}`;
-    if (REPLY_WORD.test(sentence) && !NOT_FOR_REPLY.test(before)) return address;
+    if (REPLY_REQUEST.test(sentence) && !NOT_FOR_REPLY.test(sentence)) return address;
   }
   return null;
 }
