@@ -69,6 +69,7 @@ import {
   THANKS_ONLY,
 } from './extract.rules.js';
 import { findHistoryStart } from './letter-history.js';
+import { readLetterHeader } from './letter-header.js';
 
 export interface MailAddress {
   address: string;
@@ -131,7 +132,10 @@ export function readAppeal(
     return readBareForward(input, letter, opts);
   }
   const ownText = [...letter.body, ...letter.signature].join('\n');
-  const bodyText = letter.body.join('\n');
+  // a formal complaint's header block («от Иванова И.И., проживающего …») gives the writer; the
+  // brief content starts under it
+  const header = readLetterHeader(letter.body);
+  const bodyText = letter.body.slice(header.end).join('\n');
 
   const subject = cleanSubject(input.subject);
   const anonymity = findAnonymityRequest([subject ?? '', ownText].join('\n'));
@@ -140,6 +144,7 @@ export function readAppeal(
   const fullName = asWritten(
     fuller(
       nameFromLabel(ownText) ??
+        (header.name !== null ? asPersonName(header.name) : null) ??
         nameFromIntro(bodyText) ??
         nameFromSignature(letter.signature) ??
         nameClosingLetter(letter.body),
@@ -147,8 +152,12 @@ export function readAppeal(
     ),
   );
   const organisation = findOrganisation(letter, input.from?.name ?? null);
-  const address = findHomeAddress(letter);
-  const phone = firstOwnPhone(letter.signature.join('\n')) ?? writersPhoneInBody(bodyText);
+  const address = header.address ?? findHomeAddress(letter);
+  const headerText = letter.body.slice(0, header.end).join('\n');
+  const phone =
+    firstOwnPhone(letter.signature.join('\n')) ??
+    firstOwnPhone(headerText) ??
+    writersPhoneInBody(bodyText);
 
   const explicitReply = findReplyAddress(ownText);
   const explicitEmail = explicitReply !== null && isEmail(explicitReply) ? explicitReply : null;
