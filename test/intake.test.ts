@@ -80,10 +80,17 @@ describe.each(engines)('intake on $name', (engine) => {
     for (const name of names) {
       const outcome = await intake.accept(imap(fixture(name), ++uid, daysAgo(1), 7, 'fixtures'));
       const want = expectedKind(name);
-      // 09 replies to our acknowledgement of No. 12: a follow-up only when No. 12 exists
+      // 09 replies to our acknowledgement of No. 12, and its References name the writer's own
+      // first letter (01): it joins his appeal, a follow-up in his own thread
       const got = outcome.kind === 'attached' ? 'registered' : outcome.kind;
       expect({ name, kind: got }).toEqual({ name, kind: want });
-      if (want === 'registered') appeals++;
+      if (outcome.kind === 'attached') {
+        expect(name).toBe('09-reply-re-obrashchenie-12.eml');
+        expect(await messageRow(t, outcome.messageId)).toMatchObject({
+          reason: 'follow-up:own-thread',
+        });
+      }
+      if (outcome.kind === 'registered') appeals++;
       const row = await messageRow(t, outcome.messageId);
       if (want === 'recorded' || want === 'held') {
         expect(row.entryNumber).toBeNull();
@@ -372,6 +379,29 @@ describe.each(engines)('intake on $name', (engine) => {
     expect(call.entryNumber).toBe(recent);
     expect(call.context).toMatchObject({ to: 'dana@example.kz', automatic: true });
     expect(call.context.inReplyTo).toMatch(/^<[^\s<>]+>$/);
+  });
+
+  it('attaches the writer’s reply in their own thread to their appeal, not another’s', async () => {
+    const id = `<own.${Date.now()}@mail.kz>`;
+    const first = registered(
+      await intake.accept(smtp(eml({ from: 'Дана <dana.own@mail.kz>', messageId: id }))),
+    );
+    const more = await intake.accept(
+      smtp(
+        eml({
+          from: 'Дана <dana.own@mail.kz>',
+          subject: 'Re: Жалоба',
+          inReplyTo: id,
+          text: 'Забыла добавить: это было 12 ноября.',
+        }),
+      ),
+    );
+    expect(more).toMatchObject({ kind: 'attached', entryNumber: first });
+    // the same thread from someone else is an appeal of its own
+    const other = await intake.accept(
+      smtp(eml({ from: 'Ерлан <erlan@mail.kz>', subject: 'Re: Жалоба', inReplyTo: id })),
+    );
+    expect(other.kind).toBe('registered');
   });
 
   it('records that no acknowledgement could be mailed when the sender gave no address', async () => {

@@ -39,6 +39,7 @@ import {
 } from './intake.port.js';
 import { NAMES_APPEAL_NOTE, type ParsedMail } from './mail.models.js';
 import {
+  entryOfIncoming,
   entryOfOutgoing,
   findKnown,
   findMessage,
@@ -94,6 +95,7 @@ const DAY_MS = 86_400_000;
 export const INTAKE_REASON = {
   followUpReply: 'follow-up:in-reply-to',
   followUpSubject: 'follow-up:subject-number',
+  followUpThread: 'follow-up:own-thread',
   senderDiffers: 'follow-up:sender-differs',
   messageIdReused: 'message-id-reused',
   fallback: 'intake-fallback',
@@ -640,6 +642,17 @@ async function findFollowUp(
   if (byReply !== null) {
     const entry = await findEntry(tx, byReply);
     if (entry) return { entry, reason: INTAKE_REASON.followUpReply };
+  }
+  // a reply in the writer's own thread («Re:» to the letter they sent us), from the same address
+  const byThread = await entryOfIncoming(
+    tx,
+    referenced.map((id) => deps.vault.blindIndex(`message-id:${id}`)),
+  );
+  if (byThread !== null) {
+    const entry = await findEntry(tx, byThread);
+    if (entry && (await sameSender(tx, deps, item, entry))) {
+      return { entry, reason: INTAKE_REASON.followUpThread };
+    }
   }
   const number = findFollowUpNumber(parsed.subject, parsed.text);
   if (number !== null && number <= 2_147_483_647) {

@@ -333,6 +333,26 @@ export async function entryOfOutgoing(
   return row?.entryNumber ?? null;
 }
 
+/** The appeal of the earliest journaled mail with one of these (blind-indexed) Message-IDs. */
+export async function entryOfIncoming(
+  q: Queryable,
+  blindMessageIds: readonly string[],
+): Promise<number | null> {
+  if (blindMessageIds.length === 0) return null;
+  const [row] = await q
+    .select({ entryNumber: messages.entryNumber })
+    .from(messages)
+    .where(
+      and(
+        inArray(messages.messageId, [...new Set(blindMessageIds)]),
+        sql`${messages.entryNumber} is not null`,
+      ),
+    )
+    .orderBy(asc(messages.id))
+    .limit(1);
+  return row?.entryNumber ?? null;
+}
+
 export async function findMessage(q: Queryable, id: number): Promise<MessageRow | null> {
   const [row] = await q.select().from(messages).where(eq(messages.id, id));
   return row ?? null;
