@@ -166,6 +166,12 @@ describe('triage: misconduct described without a legal term (rules 4.10)', () =>
     expect(triage(jobOrInformation, 'en').evidence).toContain('model: out 0.96');
   });
 
+  it('reads «бауырым» as kin, but not the name Бауыржан', () => {
+    const kin = (text: string) => triage(text, 'kk').evidence.some((e) => e.endsWith('→ kin'));
+    expect(kin('Бастық бауырын жұмысқа алды.')).toBe(true);
+    expect(kin('Құрметті Бауыржан Қайратұлы! Бастық пара алады.')).toBe(false);
+  });
+
   it('a combination of cues is named in the evidence', () => {
     const { evidence } = triage('Начальник берёт по 50 тысяч с каждого.', 'ru');
     expect(evidence).toContain('actor + money + take → corruption');

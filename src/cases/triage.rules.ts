@@ -346,7 +346,8 @@ export const IN_RULES: readonly KeywordRule[] = [
     'әйелі',
     'жиен',
     'жақын_адам',
-    'бауыр',
+    // not the name Бауыржан
+    'бауыр(ым|ың|ы|ымыз|ымның|ымға|ымды|ына|лар|лары|ларым)?$',
   ]),
 
   r('ru', 'conflict_of_interest', 3, [
