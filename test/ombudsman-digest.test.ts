@@ -74,7 +74,7 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       channel: 'email',
       scope: 'pending',
       category: null,
-      evidence: ['no keyword matched'],
+      evidence: ['no keyword matched', 'ru:угрож* → urgent'],
       dueDate: '2026-11-12',
       content: `<script>alert(1)</script> ${LONG}`,
     });
@@ -232,7 +232,11 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
     } as const;
     for (const [i, text] of [ru, kk].entries()) {
       const at = (key: keyof typeof titles) => section(text, titles[key][i]!);
-      expect(numbersIn(at('newAppeals'))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      // threats first (triage's note `urgent`), then in number order
+      expect(numbersIn(at('newAppeals'))).toEqual([
+        n.pending,
+        ...[1, 2, 3, 4, 5, 6, 7].filter((k) => k !== n.pending),
+      ]);
       expect(numbersIn(at('pending'))).toEqual([n.pending]);
       expect(at('pending')).toContain(`$ senim triage ${n.pending} --in CATEGORY`);
       expect(at('pending')).toContain(': no keyword matched');
@@ -257,6 +261,9 @@ describe.each(engines)("the Ombudsman's digest on $name", (engine) => {
       'подтверждение по почте не отправлено: сообщите по телефону или почтой',
     );
     expect(section(kk, 'Құзыреті туралы')).toContain('растау хаты поштамен жіберілмеді');
+    expect(section(ru, 'Новые обращения')).toContain('СРОЧНО: в письме угрозы или преследование');
+    expect(section(kk, 'Жаңа өтініштер')).toContain('ШҰҒЫЛ: хатта қорқыту немесе қудалау');
+    expect(ru.match(/СРОЧНО/g)).toHaveLength(2);
     // the mark is the pending appeal's alone: the others were answered or came by phone
     expect(ru.match(/подтверждение по почте не отправлено/g)).toHaveLength(2);
     expect(section(ru, 'Новые письма по')).toContain(

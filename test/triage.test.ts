@@ -172,6 +172,19 @@ describe('triage: misconduct described without a legal term (rules 4.10)', () =>
     expect(kin('Құрметті Бауыржан Қайратұлы! Бастық пара алады.')).toBe(false);
   });
 
+  it.each([
+    ['ru', 'Начальник смены избил рабочего и сказал, что закопает мою семью.'],
+    ['kk', 'Бастық мені өлтіремін деп қорқытты.'],
+    ['en', 'The foreman threatened to kill me if I report him.'],
+  ] as const)(
+    'notes a threat to life or revenge as urgent (%s), deciding nothing by it',
+    (lang, text) => {
+      const r = triage(text, lang);
+      expect(r.evidence.some((e) => e.endsWith('→ urgent'))).toBe(true);
+      expect(r.scope).toBe('in');
+    },
+  );
+
   it('a combination of cues is named in the evidence', () => {
     const { evidence } = triage('Начальник берёт по 50 тысяч с каждого.', 'ru');
     expect(evidence).toContain('actor + money + take → corruption');

@@ -81,9 +81,10 @@ export const IN_CUES: ReadonlySet<Cue> = new Set<Cue>([...IN_CATEGORIES, ...STRU
  * Notes on the kind of letter, neither in nor out of scope (NOTE_RULES): `thanks` the writer thanks
  * staff or the line for their work; `contrast` a «but» that may turn praise into a complaint;
  * `elsewhere` a body or person outside AlES (an akimat, the police, a school, a neighbour), whose
- * wrongdoing is not the trust line's to investigate.
+ * wrongdoing is not the trust line's to investigate; `urgent` a threat to someone's life or health,
+ * or revenge on the writer: the Ombudsman's digest puts it first.
  */
-export const NOTE_CUES = ['thanks', 'contrast', 'elsewhere'] as const;
+export const NOTE_CUES = ['thanks', 'contrast', 'elsewhere', 'urgent'] as const;
 export type NoteCue = (typeof NOTE_CUES)[number];
 
 export interface KeywordRule {
@@ -1713,6 +1714,41 @@ export const NOTE_RULES: readonly KeywordRule[] = [
     'дәрігер',
     'депутат',
     'көрші',
+  ]),
+  r('ru', 'urgent', 0, [
+    'угрож*',
+    'угроз*',
+    'убь(ю|ет|ют)$',
+    'убить',
+    'закопа*',
+    'избил*',
+    'избива*',
+    'изби(л|ли|ла)$',
+    'поко?лечи*',
+    'отомст*',
+    'мест(ь|и)$',
+    'преследу*',
+    'опасаюсь_за_(свою_)?(жизнь|здоровье|семью|детей)',
+    'срочно$',
+  ]),
+  r('en', 'urgent', 0, [
+    'threat*',
+    'kill_(me|you|him|her|us)',
+    'beat(en)?_(me|him|her|up)',
+    'revenge',
+    'retaliat*',
+    'afraid_for_my_(life|family|safety)',
+    'urgent(ly)?$',
+  ]),
+  r('kk', 'urgent', 0, [
+    'қорқыт*',
+    'қоқан-лоқы*',
+    'өлтір*',
+    'соққыға_жық*',
+    'ұрып-соқ*',
+    'кек_ал*',
+    'шұғыл',
+    'асығыс',
   ]),
 ];
 

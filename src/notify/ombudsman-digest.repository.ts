@@ -47,6 +47,7 @@ function toEntry(r: RawEntryRow): DigestEntry<Date> {
     backlog: r.backlog,
     namesAppeal: r.names_appeal === null ? null : Number(r.names_appeal),
     unanswered: r.unanswered === true,
+    urgent: Array.isArray(evidence) && evidence.some((e) => String(e).endsWith(URGENT_CUE)),
   };
 }
 
@@ -62,6 +63,10 @@ const NAMES_APPEAL = sql`(select min(substr(x, ${NAMES_APPEAL_NOTE.length + 1}):
 const UNANSWERED = sql`(e.channel = 'email' and not e.backlog
   and exists (select 1 from entry_events a where a.entry_number = e.number and a.kind = 'answer-suppressed')
   and not exists (select 1 from entry_events a where a.entry_number = e.number and a.kind = 'answer-queued')) as unanswered,`;
+
+/** Triage's note on threats and revenge (NOTE_RULES `urgent`), as its evidence ends. */
+const URGENT_CUE = '→ urgent';
+const URGENT_EVIDENCE = `${URGENT_CUE}"`;
 
 /** What a digest entry shows beside its present state. */
 const ENTRY_COLUMNS = sql`e.content, e.evidence, ${NAMES_APPEAL} ${UNANSWERED}`;
@@ -104,11 +109,12 @@ export interface DigestLists {
  * day's work if it were listed as pending or overdue too.
  */
 export async function digestLists(q: Queryable, d: DigestQuery): Promise<DigestLists> {
+  // threats and revenge first: the section is capped, and they must not fall under «… и ещё N»
   const newAppeals = await entryList(
     q,
     sql`e.number > ${d.since} and e.number <= ${d.upTo}`,
     sql`true`,
-    sql`s.number`,
+    sql`position(${URGENT_EVIDENCE} in s.evidence::text) > 0 desc, s.number`,
   );
   const backlogUnanswered = await entryList(
     q,

@@ -38,6 +38,8 @@ export interface DigestEntry<When = string> {
   namesAppeal: number | null;
   /** written to us, but no acknowledgement could be mailed (no or unusable address) */
   unanswered: boolean;
+  /** threats to life or health, or revenge on the writer (triage's note): read first */
+  urgent: boolean;
 }
 
 export interface DigestHeld<When = string> {
@@ -184,6 +186,11 @@ function entryItem(e: DigestEntry, lang: ReportLanguage): Item {
     `${ru ? 'срок' : 'мерзімі'} ${e.dueDate}`,
   ];
   if (e.site) facts.push(`${ru ? 'объект' : 'нысан'}: ${valueLabel('site', e.site, lang)}`);
+  if (e.urgent) {
+    facts.unshift(
+      ru ? 'СРОЧНО: в письме угрозы или преследование' : 'ШҰҒЫЛ: хатта қорқыту немесе қудалау',
+    );
+  }
   if (e.backlog) {
     facts.push(
       ru
