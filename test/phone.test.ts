@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { phoneAppealInput } from '../src/cases/phone.usecases.js';
-import { findPhones, normalisePhone } from '../src/cases/phone.js';
+import { findPhones, normalisePhone, normalisePhones } from '../src/cases/phone.js';
 import { InputError } from '../src/errors.js';
 
 // rules 4.14 c: column 4 holds the appellant's phone, stored as E.164
+describe('normalisePhones (senim phone --phone)', () => {
+  it.each([
+    ['87011234567, 87771234567', '+77011234567, +77771234567'],
+    ['8 701 123 45 67 и 8 777 123 45 67', '+77011234567, +77771234567'],
+    ['+7 701 123 45 67 (моб)', '+77011234567'],
+    ['8 701 123 45 67 моб.', '+77011234567'],
+    ['тел. 8 (727) 227 70 80', '+77272277080'],
+    ['87011234567; 8 701 123 45 67', '+77011234567'],
+  ])('reads %j as %j', (input, expected) => {
+    expect(normalisePhones(input)).toBe(expected);
+  });
+
+  it.each(['87011234567, x', '8 701', 'моб.'])('rejects %j as bad input', (input) => {
+    expect(() => normalisePhones(input)).toThrow(InputError);
+  });
+});
+
 describe('normalisePhone', () => {
   it.each([
     ['8 701 123 45 67', '+77011234567'],

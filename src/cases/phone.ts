@@ -34,6 +34,24 @@ export function normalisePhone(input: string): string {
 }
 
 /**
+ * One or more numbers as the Ombudsman types them: «8 701 123 45 67, 8 777 123 45 67», «+7 701 123
+ * 45 67 (моб)». Each in E.164, joined by ", "; a word in brackets or after the number is a label.
+ */
+export function normalisePhones(input: string): string {
+  const parts = input
+    .split(/[,;]|\s+(?:и|или|and|or|және|немесе)\s+/u)
+    .map((part) =>
+      part
+        .replace(/\([^()\d]*\)|(?<=\d)\s*[\p{L}.]+\.?\s*$|^\s*[\p{L}.]+[:.]?\s*(?=[+\d(])/gu, '')
+        .trim(),
+    )
+    .filter((part) => part !== '');
+  if (parts.length === 0)
+    throw new InputError('bad-phone', 'the phone number is not a valid number');
+  return [...new Set(parts.map(normalisePhone))].join(', ');
+}
+
+/**
  * Phone numbers found in free text, in order of appearance, E.164, without repeats.
  * Dates, IINs/BINs (12 digits), postal codes and amounts are not phones: the library rejects
  * most of them by length and validity; amounts and document numbers are rejected by context.

@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import type { Db } from '../db/database.js';
 import { EMPTY_APPELLANT, LANGUAGES, type Language } from './appeal.models.js';
-import { normalisePhone } from './phone.js';
+import { normalisePhones } from './phone.js';
 import {
   registerAppeal,
   type AppealInput,
@@ -88,7 +88,7 @@ export function phoneAppealInput(flags: PhoneAppealFlags, now: Date): AppealInpu
   let phone: string | null = null;
   if (clean(flags.phone)) {
     try {
-      phone = normalisePhone(flags.phone!);
+      phone = normalisePhones(flags.phone!);
     } catch (error) {
       throw new InputError(
         'bad-phone',
