@@ -1221,3 +1221,10 @@ it('keeps a Kazakh writer named who asks to keep the name from the shop head (ru
   expect(r.anonymous).toBe(false);
   expect(r.appellant).toMatchObject({ fullName: 'Жұмабаева Гүлнар', phone: '+77059876543' });
 });
+
+it('reads a letter pasted twice over itself once (column 5)', () => {
+  const letter = 'Мастер берет деньги за допуск.\nПрошу разобраться.';
+  const r = extractAppeal(mail(`${letter}\n\n${letter}\nИванов Иван`));
+  expect(r.content).toBe('Мастер берет деньги за допуск. Прошу разобраться.');
+  expect(extractAppeal(mail('Да.\nДа.\nНет.')).content).toBe('Да. Да. Нет.');
+});

@@ -163,7 +163,7 @@ export function readAppeal(
   const explicitEmail = explicitReply !== null && isEmail(explicitReply) ? explicitReply : null;
   const answerAddress = explicitEmail ?? replyAddressOf(input);
 
-  const contentSource = isBlank(bodyText) ? (subject ?? '') : bodyText;
+  const contentSource = isBlank(bodyText) ? (subject ?? '') : withoutRepeat(bodyText);
   const guess = detectLanguage(contentSource);
   const ownWords =
     subject && contentSource !== subject ? `${subject}\n${contentSource}` : contentSource;
@@ -547,6 +547,17 @@ function isOrganisationLine(line: string): boolean {
     !isSentence(line) &&
     (parseOrganisation(line) !== null || QUOTED_ORGANISATION.test(line))
   );
+}
+
+/** A letter pasted twice over itself (the same lines, one after the other) is read once. */
+function withoutRepeat(text: string): string {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length < 2 || lines.length % 2 !== 0) return text;
+  const half = lines.length / 2;
+  const same = lines
+    .slice(0, half)
+    .every((l, i) => collapse(l) === collapse(lines[half + i] ?? ''));
+  return same ? lines.slice(0, half).join('\n') : text;
 }
 
 function trimBlank(lines: string[]): string[] {
