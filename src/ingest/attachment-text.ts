@@ -127,8 +127,8 @@ export function pointsToAttachment(body: string): boolean {
  * The body's text with what the attachments say. An attached message follows as an inline
  * forward block (what "Forward" writes into a body), so that extraction reads it as it reads
  * an inline forward: a bare one gives the columns of the letter it carries, one under a cover
- * note keeps the note as content. A document's text stands first when the body only points at
- * it (the letter is the document; the body's words follow it); a body of its own keeps its own
+ * note keeps the note as content. A document's text replaces a body that only points at it (the
+ * letter is the document: «См. вложение» would end the content); a body of its own keeps its own
  * words, and the document is then evidence beside it, kept with the attachment.
  */
 export function withAttachmentText(body: string, attached: readonly AttachmentText[]): string {
