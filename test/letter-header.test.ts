@@ -88,3 +88,28 @@ describe('extractAppeal: a formal complaint', () => {
     );
   });
 });
+
+describe('extractAppeal: the writer named elsewhere than a signature', () => {
+  const mail = (text: string, subject: string | null = null) => ({
+    text,
+    subject,
+    from: { address: 'w@mail.kz', name: null },
+    replyTo: null,
+  });
+
+  it('takes «Жалоба от Тлеубаева Б.С.» in the subject, in the nominative', () => {
+    expect(
+      extractAppeal(mail('Мастер берет деньги.', 'Жалоба от Тлеубаева Б.С.')).appellant.fullName,
+    ).toBe('Тлеубаев Б.С.');
+    expect(
+      extractAppeal(mail('Мастер берет деньги.', 'Жалоба от жителей')).appellant.fullName,
+    ).toBeNull();
+  });
+
+  it('reads the name in slashes on a signature line «Подпись: ____ /Исмаилов К.Т./»', () => {
+    expect(
+      extractAppeal(mail('Мастер берет деньги.\nПодпись: ________ /Исмаилов К.Т./')).appellant
+        .fullName,
+    ).toBe('Исмаилов К.Т.');
+  });
+});

@@ -65,7 +65,7 @@ export const DISCLAIMER_START =
 
 /** Labelled name; group 1 is the name. */
 export const NAME_LABEL =
-  /^\s*(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name|контактное\s+лицо|заявитель|отправитель|от\s+кого|байланыс\s+тұлғасы|өтініш\s+беруші|contact\s+person|sender|my\s+details|мои\s+данные|имя|есімі|есіміңіз)\s*[:\-–—]\s*([^\n,;()]+)/iu;
+  /^\s*(?:ф\.?\s?и\.?\s?о\.?|фамилия,?\s+имя(?:,?\s+отчество)?|аты-жөні|аты-жөнім|аты жөні|аты-жони|full name|name|контактное\s+лицо|заявитель|отправитель|от\s+кого|байланыс\s+тұлғасы|өтініш\s+беруші|contact\s+person|sender|my\s+details|мои\s+данные|имя|есімі|есіміңіз|подпись|қолы)\s*[:\-–—]\s*([^\n,;()]+)/iu;
 
 /** A self-introduction; group 1 is the name. */
 export const NAME_INTRO: readonly RegExp[] = [

@@ -69,7 +69,7 @@ import {
   THANKS_ONLY,
 } from './extract.rules.js';
 import { findHistoryStart } from './letter-history.js';
-import { readLetterHeader } from './letter-header.js';
+import { nameInSubject, readLetterHeader } from './letter-header.js';
 
 export interface MailAddress {
   address: string;
@@ -147,7 +147,8 @@ export function readAppeal(
         (header.name !== null ? asPersonName(header.name) : null) ??
         nameFromIntro(bodyText) ??
         nameFromSignature(letter.signature) ??
-        nameClosingLetter(letter.body),
+        nameClosingLetter(letter.body) ??
+        (subject !== null ? asPersonName(nameInSubject(subject) ?? '') : null),
       displayName,
     ),
   );
@@ -796,7 +797,9 @@ function asWritten(name: string | null): string | null {
 function nameFromLabel(text: string): string | null {
   for (const line of text.split('\n')) {
     const m = NAME_LABEL.exec(line);
-    const name = m?.[1] !== undefined ? asPersonName(m[1]) : null;
+    // «Подпись: ________ /Исмаилов К.Т./»: the line to sign on, the name in slashes
+    const value = m?.[1]?.replace(/_+/gu, ' ').replace(/^[\s/]+|[\s/]+$/gu, '');
+    const name = value !== undefined ? asPersonName(value) : null;
     if (name !== null) return name;
   }
   return null;

@@ -65,6 +65,15 @@ export function readLetterHeader(lines: readonly string[]): LetterHeader {
   };
 }
 
+/** A writer named in the genitive after «от» in a subject: «Жалоба от Тлеубаева Б.С.». */
+export function nameInSubject(subject: string): string | null {
+  const m =
+    /(?:^|\s)от\s+(\p{Lu}[\p{Ll}-]+(?:\s+\p{Lu}[\p{Ll}-]+){1,2}|\p{Lu}[\p{Ll}-]+\s+\p{Lu}\.\s?(?:\p{Lu}\.)?)\s*$/u.exec(
+      subject.trim(),
+    );
+  return m?.[1] !== undefined ? nominativeRu(m[1]) : null;
+}
+
 /**
  * «Иванова Ивана Ивановича» → «Иванов Иван Иванович», «Нурпеисовой Айгуль Болатовны» →
  * «Нурпеисова Айгуль Болатовна». The patronymic (or the surname's ending) tells man from woman;
