@@ -1228,3 +1228,16 @@ it('reads a letter pasted twice over itself once (column 5)', () => {
   expect(r.content).toBe('Мастер берет деньги за допуск. Прошу разобраться.');
   expect(extractAppeal(mail('Да.\nДа.\nНет.')).content).toBe('Да. Да. Нет.');
 });
+
+it('reads a letter typed without spaces after punctuation, links and addresses untouched', () => {
+  const r = extractAppeal(
+    mail(
+      'Инженер Сапаров,при проверке бригады,требовал по 15000 тенге.Это было 12.11.2026.Я готов подтвердить, пишите на Aigerim.N@Mail.KZ или https://x.kz/A.Bc сегодня.С уважением,Ким Олег Викторович.',
+    ),
+  );
+  expect(r.appellant.fullName).toBe('Ким Олег Викторович');
+  expect(r.content).toContain(
+    'Инженер Сапаров, при проверке бригады, требовал по 15000 тенге. Это было 12.11.2026. Я готов подтвердить',
+  );
+  expect(r.content).toContain('Aigerim.N@Mail.KZ или https://x.kz/A.Bc сегодня.');
+});

@@ -250,6 +250,11 @@ export function normaliseText(text: string): string {
   }
   if (t.includes('-----BEGIN PGP')) t = withoutPgpArmour(t);
   if (MIXED_SCRIPT_WORD.test(t)) t = t.replace(WORD_WITH_LATIN, cyrillicLookalikes);
+  // typed without spaces after punctuation («премии.Это было…,Ким Олег»): sentences and names
+  // are found by their spaces
+  if (MISSING_SPACE_AFTER_STOP.test(t) || MISSING_SPACE_AFTER_COMMA.test(t)) {
+    t = t.replace(/\S+/gu, spacedAfterPunctuation);
+  }
   // each pass below is skipped when its one indispensable character is absent (most letters)
   if (t.includes('&')) {
     t = t
@@ -304,6 +309,18 @@ function cyrillicLookalikes(word: string): string {
   const latin = word.match(/\p{Script=Latin}/gu) ?? [];
   if (!latin.every((l) => l in CYRILLIC_TWIN)) return word;
   return word.replace(/\p{Script=Latin}/gu, (l) => CYRILLIC_TWIN[l] ?? l);
+}
+
+/** A full stop after a word and before a capitalised one, or a comma between words, unspaced. */
+const MISSING_SPACE_AFTER_STOP = /(?<=\p{L}{4}|\d)([.!?;])(?=\p{Lu}(?![\p{Lu}.]))/u;
+const MISSING_SPACE_AFTER_COMMA = /(?<=\p{L}{2})(,)(?=\p{L}{2})/u;
+const STOP_GLOBAL = new RegExp(MISSING_SPACE_AFTER_STOP.source, 'gu');
+const COMMA_GLOBAL = new RegExp(MISSING_SPACE_AFTER_COMMA.source, 'gu');
+
+/** One run of text between spaces, spaced after its punctuation; an address or link as it is. */
+function spacedAfterPunctuation(token: string): string {
+  if (/@|:\/\/|www\.|\\/iu.test(token)) return token;
+  return token.replace(STOP_GLOBAL, '$1 ').replace(COMMA_GLOBAL, '$1 ');
 }
 
 /** A clear-signed letter's text: its armour lines, hash header and signature block go. */
@@ -906,8 +923,11 @@ function nameClosingLetter(body: string[]): string | null {
   if (last === undefined) return null;
   const sentences = sentencesOf(last);
   const tail = sentences.pop();
-  if (tail === undefined || sentences.length === 0 || withoutPhones(tail) === null) return null;
-  return nameOnLine(tail);
+  if (tail === undefined || sentences.length === 0) return null;
+  // «… Прошу разобраться. С уважением, Ким Олег Викторович.» on the letter's one line
+  const signOff = SIGN_OFF.exec(tail);
+  if (signOff && !THANKS_ONLY.test(tail)) return nameOnLine(signOff[1] ?? '');
+  return withoutPhones(tail) === null ? null : nameOnLine(tail);
 }
 
 /** A line's sentences: split after a full stop that no abbreviation or initial («тел.», «Г.С.») ends. */
